@@ -1,0 +1,61 @@
+"""Composition root: config -> database -> services (the UI and the CLI start here)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from clerk_app.config import Config
+from clerk_app.logging_setup import setup_logging
+from clerk_app.services.accounts import AccountService
+from clerk_app.services.calendar import CalendarService
+from clerk_app.services.catalogue import CatalogueService
+from clerk_app.services.context import ServiceContext
+from clerk_app.services.due_dates import DueDateService
+from clerk_app.services.intake import IntakeService
+from clerk_app.services.lookup import LookupService
+from clerk_app.services.matter_search import MatterSearchService
+from clerk_app.store.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Every service of one process, built once and handed to the UI or the CLI."""
+
+    ctx: ServiceContext
+    accounts: AccountService
+    catalogue: CatalogueService
+    calendar: CalendarService
+    matters: MatterSearchService
+    intake: IntakeService
+    lookup: LookupService
+    due_dates: DueDateService
+
+    def close(self) -> None:
+        self.ctx.db.close()
+
+
+def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool = True) -> Services:
+    """Open (and migrate) the database and build the services on it."""
+    if log_to_file:
+        setup_logging(config.log_dir, config.log_level)
+    db = Database(config.database_path)
+    ctx = ServiceContext(db=db, config=config)
+    catalogue = CatalogueService(ctx)
+    if load_sample:
+        catalogue.load_bundled_if_empty()
+    calendar = CalendarService(ctx)
+    services = Services(
+        ctx=ctx,
+        accounts=AccountService(ctx),
+        catalogue=catalogue,
+        calendar=calendar,
+        matters=MatterSearchService(catalogue),
+        intake=IntakeService(ctx, catalogue, calendar.calendar),
+        lookup=LookupService(ctx),
+        due_dates=DueDateService(ctx, catalogue, calendar),
+    )
+    log.info("services ready on %s", config.database_path.name)
+    return services

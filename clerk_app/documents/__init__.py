@@ -1,0 +1,1 @@
+"""Printed documents: notices and the daily log (reportlab)."""

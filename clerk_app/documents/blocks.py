@@ -1,0 +1,283 @@
+"""Turn the wording file's blocks into reportlab flowables for one notice copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph as RLParagraph
+
+from clerk_app.documents import wording as w
+from clerk_app.documents.components import IssuerBlock, seal_reader
+from clerk_app.documents.fonts import string_width, to_markup
+from clerk_app.documents.notice_data import MaterialLine, NoticeData
+from clerk_app.documents.styles import BLACK, FRAME_WIDTH, HEADER_FILL, Layout, Styles
+from clerk_app.documents.text import chinese_date, clean_text, fill
+
+GRID = 0.6  # points
+
+
+@dataclass
+class CopyContext:
+    """What every block of one copy needs: data, wording, styles and placeholder values."""
+
+    data: NoticeData
+    wording: w.Wording
+    layout: Layout
+    styles: Styles
+    values: Mapping[str, str]
+
+    def text(self, template: str) -> str:
+        """Wording with placeholders filled (values are already clean)."""
+        return fill(template, self.values)
+
+    def para(self, template: str, style_name: str) -> RLParagraph:
+        return RLParagraph(to_markup(self.text(template)), getattr(self.styles, style_name))
+
+    def cell(self, value: str, style_name: str = "cell") -> RLParagraph:
+        """A table cell printing typed `value` literally."""
+        return RLParagraph(to_markup(clean_text(value)), getattr(self.styles, style_name))
+
+    def holds(self, name: str) -> bool:
+        return not name or bool(self.values.get(name))
+
+
+def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
+    commands: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), GRID, BLACK),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    return TableStyle(commands + (extra or []))
+
+
+def _widths(columns: tuple[w.Column, ...]) -> list[float]:
+    total = sum(column.width for column in columns)
+    return [FRAME_WIDTH * column.width / total for column in columns]
+
+
+def _paragraph(block: w.Paragraph, ctx: CopyContext) -> list[Flowable]:
+    if not ctx.holds(block.when) or (block.unless and ctx.holds(block.unless)):
+        return []
+    return [ctx.para(block.text, block.style)]
+
+
+def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
+    rows = [row for row in block.rows if ctx.holds(row.when)]
+    if not rows:
+        return []
+    pairs = block.pairs_per_line
+    label_width = max(string_width(ctx.text(row.label), ctx.layout.small_size) for row in rows)
+    label_width = min(max(label_width + 10, 20 * mm), FRAME_WIDTH * 0.4 / pairs)
+    value_width = FRAME_WIDTH / pairs - label_width
+    extra: list[tuple[object, ...]] = []
+    lines: list[list[object]] = []
+    pending: list[object] = []
+    for row in rows:
+        value: object = ctx.para(row.value, "cell")
+        if row.blank_height:
+            value = [Spacer(1, row.blank_height * mm), ctx.para(row.value, "cell_right")]
+            extra.append(("VALIGN", (1, len(lines)), (-1, len(lines)), "BOTTOM"))
+        cells = [ctx.para(row.label, "cell_label"), value]
+        if pairs == 1:
+            lines.append(cells)
+        elif row.wide or row.blank_height:
+            if pending:
+                lines.append([*pending, "", ""])
+                pending = []
+            extra.append(("SPAN", (1, len(lines)), (-1, len(lines))))
+            lines.append([*cells, "", ""])
+        elif pending:
+            lines.append([*pending, *cells])
+            pending = []
+        else:
+            pending = cells
+    if pending:
+        lines.append([*pending, "", ""])
+    for col in range(0, 2 * pairs, 2):
+        extra.append(("BACKGROUND", (col, 0), (col, -1), HEADER_FILL))
+    widths = [label_width, value_width] * pairs
+    table = Table(lines, colWidths=widths, style=_grid(extra))
+    return [Spacer(1, 2 * mm), table, Spacer(1, 2 * mm)]
+
+
+def _material_cell(key: str, index: int, line: MaterialLine, ctx: CopyContext) -> str:
+    labels = ctx.wording.common.status_labels
+    copies = f"{line.copies_required}份" if line.copies_required else ""
+    cells: dict[str, Callable[[], str]] = {
+        "index": lambda: str(index),
+        "name": lambda: line.name,
+        "form": lambda: line.form,
+        "copies_required": lambda: str(line.copies_required),
+        "copies_received": lambda: str(line.copies_received),
+        "form_copies": lambda: f"{line.form} {copies}".strip(),
+        "status": lambda: line.state_label or labels[line.status],
+        "requirement": lambda: line.requirement,
+        "promised_date": lambda: (
+            chinese_date(line.promised_date, ctx.layout.date_style) if line.promised_date else ""
+        ),
+    }
+    return cells[key]()
+
+
+_CENTRED = frozenset({"index", "copies_required", "copies_received", "status", "promised_date"})
+
+
+def _table(
+    columns: tuple[w.Column, ...], body: list[list[RLParagraph]], ctx: CopyContext
+) -> list[Flowable]:
+    header = [ctx.para(column.label, "cell_head") for column in columns]
+    extra: list[tuple[object, ...]] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
+    if not body:
+        body = [[ctx.para(ctx.wording.common.empty_table, "cell_center")]]
+        body[0] += [ctx.cell("") for _ in columns[1:]]
+        extra.append(("SPAN", (0, 1), (-1, 1)))
+    table = Table([header, *body], colWidths=_widths(columns), repeatRows=1, style=_grid(extra))
+    return [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
+
+
+def _materials(block: w.MaterialsTable, ctx: CopyContext) -> list[Flowable]:
+    lines = [line for line in ctx.data.materials if line.status in block.statuses]
+    body = [
+        [
+            ctx.cell(
+                _material_cell(column.key, i, line, ctx),
+                "cell_center" if column.key in _CENTRED else "cell",
+            )
+            for column in block.columns
+        ]
+        for i, line in enumerate(lines, start=1)
+    ]
+    return _table(block.columns, body, ctx)
+
+
+def _commitments(block: w.CommitmentsTable, ctx: CopyContext) -> list[Flowable]:
+    body = []
+    for i, item in enumerate(ctx.data.commitments, start=1):
+        cells = {"index": str(i), "condition": item.condition, "material_replaced": item.material_replaced}
+        body.append(
+            [
+                ctx.cell(cells[column.key], "cell_center" if column.key == "index" else "cell")
+                for column in block.columns
+            ]
+        )
+    return _table(block.columns, body, ctx)
+
+
+def _issuer(block: w.Closing, ctx: CopyContext) -> IssuerBlock:
+    return IssuerBlock(
+        ctx.text(block.issuer),
+        ctx.text(block.date),
+        ctx.layout.body_size,
+        seal_reader(ctx.data.centre.seal_image),
+    )
+
+
+DATE_BLANK = "　　年　　月　　日"
+
+
+def _signature_table(block: w.Signatures, ctx: CopyContext, width: float) -> Table | None:
+    """Signature lines in `width`; the date goes under the line when the width is narrow."""
+    size = ctx.layout.body_size
+    lines = [line for line in block.lines if ctx.holds(line.when)]
+    if not lines:
+        return None
+    padding = 4.0
+    label_width = max(string_width(ctx.text(line.label), size) for line in lines) + padding
+    label_width = min(label_width, width * 0.55)
+    date_width = string_width(DATE_BLANK, size) + padding
+    stacked = width - label_width - date_width < 30 * mm
+    rows: list[list[object]] = []
+    underlined: list[int] = []
+    for line in lines:
+        date = ctx.para(DATE_BLANK if line.date else "", "first")
+        underlined.append(len(rows))
+        if stacked:
+            rows.append([ctx.para(line.label, "first"), ctx.para(line.value, "first")])
+            if line.date:
+                rows.append(["", date])
+        else:
+            rows.append([ctx.para(line.label, "first"), ctx.para(line.value, "first"), date])
+    widths = (
+        [label_width, width - label_width]
+        if stacked
+        else [label_width, width - label_width - date_width, date_width]
+    )
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), size * 0.7),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+    ]
+    commands += [("LINEBELOW", (1, row), (1, row), GRID, BLACK) for row in underlined]
+    return Table(rows, colWidths=widths, style=TableStyle(commands))
+
+
+def _signatures(block: w.Signatures, ctx: CopyContext) -> list[Flowable]:
+    table = _signature_table(block, ctx, FRAME_WIDTH)
+    return [] if table is None else [KeepTogether([Spacer(1, 2 * mm), table])]
+
+
+SIGNATURE_SHARE = 0.54  # of the type area's width, left of the issuer and seal
+
+
+def closing_with_signatures(
+    closing: w.Closing, signatures: w.Signatures, ctx: CopyContext
+) -> list[Flowable]:
+    """Signature lines on the left, issuer, date and seal on the right, side by side."""
+    left = FRAME_WIDTH * SIGNATURE_SHARE
+    table = _signature_table(signatures, ctx, left - 4 * mm)
+    if table is None:
+        return [Spacer(1, 2 * mm), _issuer(closing, ctx)]
+    style = TableStyle(
+        [
+            ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]
+    )
+    row = Table([[table, _issuer(closing, ctx)]], colWidths=[left, FRAME_WIDTH - left], style=style)
+    return [Spacer(1, 2 * mm), row]
+
+
+def build_blocks(blocks: tuple[w.Block, ...], ctx: CopyContext) -> list[Flowable]:
+    """Flowables for a page's blocks; a closing next to signature lines shares their row."""
+    out: list[Flowable] = []
+    i = 0
+    while i < len(blocks):
+        block, after = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None
+        if isinstance(block, w.Closing) and isinstance(after, w.Signatures):
+            out += closing_with_signatures(block, after, ctx)
+            i += 2
+        elif isinstance(block, w.Signatures) and isinstance(after, w.Closing):
+            out += closing_with_signatures(after, block, ctx)
+            i += 2
+        else:
+            out += build_block(block, ctx)
+            i += 1
+    return out
+
+
+def build_block(block: w.Block, ctx: CopyContext) -> list[Flowable]:
+    """Flowables for one block of the wording file (none when its condition is not met)."""
+    if isinstance(block, w.Paragraph):
+        return _paragraph(block, ctx)
+    if isinstance(block, w.Facts):
+        return _facts(block, ctx)
+    if isinstance(block, w.MaterialsTable):
+        return _materials(block, ctx)
+    if isinstance(block, w.CommitmentsTable):
+        return _commitments(block, ctx)
+    if isinstance(block, w.Closing):
+        return [Spacer(1, 2 * mm), _issuer(block, ctx)]
+    if isinstance(block, w.Signatures):
+        return _signatures(block, ctx)
+    return [Spacer(1, block.height * mm)]

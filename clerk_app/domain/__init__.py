@@ -1,0 +1,1 @@
+"""Pure domain model: matters, checklists, applications, identity, working days (no Qt, SQL, HTTP)."""

@@ -1,0 +1,128 @@
+"""Application status (办件状态) and its forward-only state machine."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from clerk_app.domain.decision import Outcome
+from clerk_app.i18n import _
+
+
+class ApplicationStatus(StrEnum):
+    """Where an application (办件) stands."""
+
+    DRAFT = "draft"  # 草稿
+    AWAITING_CORRECTION = "awaiting_correction"  # 待补正
+    ACCEPTED = "accepted"  # 已受理
+    IN_REVIEW = "in_review"  # 审批中
+    COMPLETED = "completed"  # 已办结
+    DENIED = "denied"  # 不予许可
+    RETURNED = "returned"  # 退件
+    REFUSED = "refused"  # 不予受理
+    HANDED_OVER = "handed_over"  # 已出件
+    DELIVERED = "delivered"  # 已送达 (邮寄)
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Progress order: a status update never moves an application to a lower rank."""
+        return _RANK[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Still running against its due date (not decided by the back office yet)."""
+        return self in (ApplicationStatus.ACCEPTED, ApplicationStatus.IN_REVIEW)
+
+    @property
+    def result_ready(self) -> bool:
+        """A result exists that can be handed over or posted."""
+        return self in (ApplicationStatus.COMPLETED, ApplicationStatus.DENIED,
+                        ApplicationStatus.RETURNED)
+
+
+_STATUS_LABELS = {
+    ApplicationStatus.DRAFT: _("草稿"),
+    ApplicationStatus.AWAITING_CORRECTION: _("待补正"),
+    ApplicationStatus.ACCEPTED: _("已受理"),
+    ApplicationStatus.IN_REVIEW: _("审批中"),
+    ApplicationStatus.COMPLETED: _("已办结"),
+    ApplicationStatus.DENIED: _("不予许可"),
+    ApplicationStatus.RETURNED: _("退件"),
+    ApplicationStatus.REFUSED: _("不予受理"),
+    ApplicationStatus.HANDED_OVER: _("已出件"),
+    ApplicationStatus.DELIVERED: _("已送达"),
+}
+
+_RANK = {
+    ApplicationStatus.DRAFT: 0,
+    ApplicationStatus.AWAITING_CORRECTION: 1,
+    ApplicationStatus.ACCEPTED: 2,
+    ApplicationStatus.IN_REVIEW: 3,
+    ApplicationStatus.COMPLETED: 4,
+    ApplicationStatus.DENIED: 4,
+    ApplicationStatus.RETURNED: 4,
+    ApplicationStatus.REFUSED: 4,
+    ApplicationStatus.HANDED_OVER: 5,
+    ApplicationStatus.DELIVERED: 5,
+}
+
+_ALLOWED: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
+    ApplicationStatus.DRAFT: frozenset({
+        ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
+        ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED}),
+    ApplicationStatus.AWAITING_CORRECTION: frozenset({
+        ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
+        ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED}),
+    ApplicationStatus.ACCEPTED: frozenset({
+        ApplicationStatus.IN_REVIEW, ApplicationStatus.COMPLETED, ApplicationStatus.DENIED,
+        ApplicationStatus.RETURNED}),
+    ApplicationStatus.IN_REVIEW: frozenset({
+        ApplicationStatus.COMPLETED, ApplicationStatus.DENIED, ApplicationStatus.RETURNED}),
+    ApplicationStatus.COMPLETED: frozenset({
+        ApplicationStatus.HANDED_OVER, ApplicationStatus.DELIVERED}),
+    ApplicationStatus.DENIED: frozenset({
+        ApplicationStatus.HANDED_OVER, ApplicationStatus.DELIVERED}),
+    ApplicationStatus.RETURNED: frozenset({
+        ApplicationStatus.HANDED_OVER, ApplicationStatus.DELIVERED}),
+    ApplicationStatus.REFUSED: frozenset(),
+    ApplicationStatus.HANDED_OVER: frozenset(),
+    ApplicationStatus.DELIVERED: frozenset(),
+}
+
+
+class TransitionError(ValueError):
+    """A status change the state machine does not allow."""
+
+
+def can_move(current: ApplicationStatus, target: ApplicationStatus) -> bool:
+    return target in _ALLOWED[current]
+
+
+def move(current: ApplicationStatus, target: ApplicationStatus) -> ApplicationStatus:
+    """Return `target` if the move is allowed, else raise TransitionError (message in Chinese)."""
+    if not can_move(current, target):
+        raise TransitionError(_("办件状态不能从「{a}」变为「{b}」").format(
+            a=current.label, b=target.label))
+    return target
+
+
+def apply_platform_status(current: ApplicationStatus, reported: ApplicationStatus) -> ApplicationStatus:
+    """Apply a back-office status: late or repeated updates never move an application backwards."""
+    if reported.rank <= current.rank or not can_move(current, reported):
+        return current
+    return reported
+
+
+def status_after(outcome: Outcome) -> ApplicationStatus:
+    """The status an application takes when a decision with `outcome` is confirmed."""
+    return {
+        Outcome.DONE_ON_SPOT: ApplicationStatus.COMPLETED,
+        Outcome.ACCEPTED: ApplicationStatus.ACCEPTED,
+        Outcome.ACCEPTED_DEFERRED: ApplicationStatus.ACCEPTED,
+        Outcome.ACCEPTED_ON_COMMITMENT: ApplicationStatus.ACCEPTED,
+        Outcome.CORRECTION: ApplicationStatus.AWAITING_CORRECTION,
+        Outcome.REFUSED: ApplicationStatus.REFUSED,
+    }[outcome]

@@ -1,0 +1,33 @@
+"""Matter search service: the in-memory index over the current catalogue, rebuilt on change."""
+
+from __future__ import annotations
+
+import threading
+
+from clerk_app.services.catalogue import CatalogueService
+from clerk_app.services.search import MatterIndex, SearchEntry, SearchHit
+
+
+class MatterSearchService:
+    """Search as the clerk types; `refresh()` after a catalogue change."""
+
+    def __init__(self, catalogue: CatalogueService) -> None:
+        self.catalogue = catalogue
+        self._lock = threading.Lock()
+        self._index: MatterIndex | None = None
+
+    def refresh(self) -> None:
+        index = MatterIndex(SearchEntry(m.code, m.name, m.active)
+                            for m in self.catalogue.current_matters())
+        with self._lock:
+            self._index = index
+
+    def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        with self._lock:
+            index = self._index
+        if index is None:
+            self.refresh()
+            with self._lock:
+                index = self._index
+        assert index is not None
+        return index.search(query, limit)

@@ -1,0 +1,275 @@
+"""SQLAlchemy 2.x typed ORM models: the station's database schema.
+
+The schema's history lives in db/versions (Alembic); change both together.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    """Declarative base with JSON mapped for dict/list annotations."""
+
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Setting(Base):
+    """A station or centre setting (key -> JSON value)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class User(Base):
+    """A local account (窗口人员, 代办员, 中心负责人, 管理员)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    window: Mapped[str] = mapped_column(String(40), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MatterRecord(Base):
+    """One version of a matter's service guide; `current` marks the one offered for intake."""
+
+    __tablename__ = "matters"
+    __table_args__ = (
+        UniqueConstraint("code", "version", name="uq_matter_code_version"),
+        Index("ix_matters_current", "current", "code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    windows: Mapped[list[Any]] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Applicant(Base):
+    """A person or organisation known to the station (申请人/代理人), found again by document."""
+
+    __tablename__ = "applicants"
+    __table_args__ = (UniqueConstraint("doc_type", "doc_number", name="uq_applicant_document"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # natural_person / legal_person
+    name: Mapped[str] = mapped_column(Text)
+    doc_type: Mapped[str] = mapped_column(String(40))
+    doc_number: Mapped[str] = mapped_column(String(40), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="", index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    legal_representative: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Application(Base):
+    """An application (办件) taken in at this station."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_status_due", "status", "due_date"),
+        Index("ix_applications_received", "received_on"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    station_code: Mapped[str] = mapped_column(String(12))
+    window: Mapped[str] = mapped_column(String(40), default="")
+    matter_code: Mapped[str] = mapped_column(String(40))
+    matter_version: Mapped[int] = mapped_column(Integer)
+    matter_name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(30))
+    applicant_type: Mapped[str] = mapped_column(String(20))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"), nullable=True)
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("applicants.id"), nullable=True)
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    received_on: Mapped[date] = mapped_column(Date)
+    accepted_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery_method: Mapped[str] = mapped_column(String(20), default="窗口领取")
+    clerk_conditions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    override_reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    applicant: Mapped[Applicant] = relationship(foreign_keys=[applicant_id])
+    contact: Mapped[Applicant | None] = relationship(foreign_keys=[contact_id])
+    agent: Mapped[Applicant | None] = relationship(foreign_keys=[agent_id])
+    clerk: Mapped[User] = relationship()
+    materials: Mapped[list[ApplicationMaterial]] = relationship(
+        back_populates="application", cascade="all, delete-orphan",
+        order_by="ApplicationMaterial.position")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Decision.id")
+    visits: Mapped[list[Visit]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Visit.id")
+
+
+class ApplicationMaterial(Base):
+    """The state of one material of an application (材料收取情况)."""
+
+    __tablename__ = "application_materials"
+    __table_args__ = (UniqueConstraint("application_id", "material_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    material_id: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(20))
+    form_required: Mapped[str] = mapped_column(String(20))
+    form_received: Mapped[str] = mapped_column(String(20), default="")
+    copies_required: Mapped[int] = mapped_column(Integer)
+    copies_received: Mapped[int] = mapped_column(Integer, default=0)
+    promised_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    application: Mapped[Application] = relationship(back_populates="materials")
+
+
+class Decision(Base):
+    """One decision at the window; an application may have several (补正, then 受理)."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    outcome: Mapped[str] = mapped_column(String(30))
+    explanation: Mapped[str] = mapped_column(Text)
+    problems: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    refusal_ground: Mapped[str] = mapped_column(String(30), default="")
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    refusal_basis: Mapped[str] = mapped_column(Text, default="")
+    redirect_body: Mapped[str] = mapped_column(Text, default="")
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    notice_serial: Mapped[str] = mapped_column(String(60), default="")
+    application: Mapped[Application] = relationship(back_populates="decisions")
+
+
+class Visit(Base):
+    """One trip of the applicant to the counter for this application (跑动次数)."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(DateTime)
+    purpose: Mapped[str] = mapped_column(String(30))
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    application: Mapped[Application] = relationship(back_populates="visits")
+
+
+class ClockEvent(Base):
+    """A pause (补正/特别程序) or extension (延期) of an application's time limit."""
+
+    __tablename__ = "clock_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    expected_end: Mapped[date | None] = mapped_column(Date, nullable=True)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    approver: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Draft(Base):
+    """An intake in progress, saved as it is typed (草稿)."""
+
+    __tablename__ = "drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    application_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    matter_code: Mapped[str] = mapped_column(String(40))
+    matter_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class NumberCounter(Base):
+    """The station's sequence per date key, for application numbers."""
+
+    __tablename__ = "number_counters"
+    day_key: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which entity, with the state before and after (审计记录)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    username: Mapped[str] = mapped_column(String(40), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class OutboxEvent(Base):
+    """An event waiting to be sent to the platform, written with the change (transactional outbox)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "parked", "seq"),)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    type: Mapped[str] = mapped_column(String(40))
+    application_no: Mapped[str] = mapped_column(String(30), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    parked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SyncState(Base):
+    """A named piece of sync state (cursors, ETags, last success), kept across restarts."""
+
+    __tablename__ = "sync_state"
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+
+
+class CalendarYear(Base):
+    """A year's holiday schedule received from the platform or imported by a supervisor."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(40), default="")
+    imported_at: Mapped[datetime] = mapped_column(DateTime)

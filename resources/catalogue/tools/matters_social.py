@@ -1,0 +1,373 @@
+"""Sample matters of the 社会保障 window (社保、医保、就业)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _common import (
+    TOWN_GOV,
+    agent_materials,
+    bank_account,
+    faq,
+    hukou,
+    id_card,
+    mat,
+    matter,
+    no_fee,
+    step,
+    wd,
+)
+
+W = ["社会保障"]
+SIB = "某某县社会保险事业管理局"
+HRSS = "某某县人力资源和社会保障局"
+TOWN_LABOUR = f"{TOWN_GOV}(劳动保障服务所)"
+
+
+def matters() -> list[dict[str, Any]]:
+    return [
+        matter(
+            seq=101, body="sib", kind="公共服务", windows=W,
+            name="城乡居民基本养老保险参保登记",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第二十条、第二十二条",
+                "《国务院关于建立统一的城乡居民基本养老保险制度的意见》(国发〔2014〕8号)",
+                "《城乡居民基本养老保险经办规程》(人社部发〔2019〕84号)",
+            ],
+            conditions=[
+                "年满16周岁(不含在校学生)",
+                "非国家机关和事业单位工作人员,且不属于职工基本养老保险制度覆盖范围的城乡居民",
+                "在户籍所在地参保;未参加职工基本养老保险等其他基本养老保险,且未领取相关待遇",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="完成城乡居民基本养老保险参保登记,参保信息可通过社会保障卡服务渠道查询",
+            visits=0, online=True, delivery=["窗口领取", "电子送达"],
+            procedure=[
+                "申请:本人到户籍所在地镇便民服务中心、村(社区)便民服务点申请,或通过网上服务平台、手机端自助办理",
+                "受理:窗口核对身份信息,查询是否已参加其他基本养老保险",
+                "登记:录入参保信息,参保人选择缴费档次",
+                "办结:当场办结,告知缴费方式和缴费期限",
+            ],
+            materials=[
+                id_card("参保人", core=True),
+                hukou(deferrable=True, notes="户籍信息可通过公安部门共享数据核验的,可以书面承诺代替。"),
+                mat("enrol_form", "《城乡居民基本养老保险参保登记表》", core=True,
+                    notes="窗口免费提供,可现场填写;网上办理的在线填报,无需纸质表格。",
+                    sample="城乡居民基本养老保险参保登记表(样表)"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("缴费档次怎么选?", "缴费档次由省人民政府设定,参保人按年自主选择档次缴费,多缴多得,政府按档次给予缴费补贴。"),
+                ("在外地打工已参加职工养老保险,还要在老家参保吗?", "不需要,也不能同时参加。同一时期只能参加一种基本养老保险,已参加职工养老保险的不办理本登记。"),
+                ("可以让村里的代办员帮忙办吗?", "可以。村(社区)便民服务点代办员可上门或在服务点代为申报,参保人出具授权委托书即可。"),
+            ),
+        ),
+        matter(
+            seq=102, body="sib", kind="行政给付", windows=W,
+            name="城乡居民基本养老保险待遇领取",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第二十一条",
+                "《国务院关于建立统一的城乡居民基本养老保险制度的意见》(国发〔2014〕8号)",
+                "《城乡居民基本养老保险经办规程》(人社部发〔2019〕84号)",
+            ],
+            conditions=[
+                "参加城乡居民基本养老保险的个人,年满60周岁、累计缴费满15年,且未领取国家规定的基本养老保障待遇",
+                "制度实施时已年满60周岁、未领取国家规定的基本养老保障待遇的,不用缴费,可以按月领取基础养老金",
+                "距规定领取年龄不足15年的,应逐年缴费,也允许补缴,累计缴费不超过15年",
+            ],
+            handling="promised", legal_limit=None, promised_limit=wd(5),
+            result="待遇核定,自符合条件并办理领取手续的次月起按月发放养老金至本人社会保障卡金融账户",
+            visits=0, online=True, delivery=["电子送达", "窗口领取"],
+            procedure=[
+                "申请:参保人年满60周岁前后,向户籍所在地镇便民服务中心提出待遇领取申请,也可网上申请",
+                "受理初审:窗口核对身份、缴费年限和是否领取其他基本养老保障待遇",
+                "审核:县社会保险事业管理局审核,核定养老金待遇",
+                "发放:自符合条件的次月起按月发放,结果通过短信或窗口告知",
+            ],
+            materials=[
+                id_card("参保人", core=True),
+                hukou(),
+                mat("benefit_form", "《城乡居民基本养老保险待遇申领表》", core=True,
+                    notes="参保人本人签名(或按指印);不能书写的由代办人代签并注明。",
+                    sample="城乡居民基本养老保险待遇申领表(样表)"),
+                bank_account(deferrable=False),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("养老金从什么时候开始发?", "从符合领取条件并办理领取手续的次月起按月发放。"),
+                ("领取后每年还要认证吗?", "需要按规定进行领取待遇资格认证,大多可通过数据比对自动完成,无需本人跑腿;未通过比对的,可用手机自助认证或由村代办员上门认证。"),
+            ),
+        ),
+        matter(
+            seq=103, body="sib", kind="公共服务", windows=W,
+            name="城乡居民基本养老保险注销登记(含丧葬补助金、个人账户余额领取)",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第十四条",
+                "《国务院关于建立统一的城乡居民基本养老保险制度的意见》(国发〔2014〕8号)",
+                "《城乡居民基本养老保险经办规程》(人社部发〔2019〕84号)",
+            ],
+            conditions=[
+                "参保人死亡、丧失中华人民共和国国籍,或者已享受其他基本养老保障待遇的,应办理注销登记",
+                "参保人死亡的,个人账户余额可以依法继承;本县规定有丧葬补助金的,由其指定受益人或法定继承人一并申领",
+            ],
+            handling="promised", legal_limit=None, promised_limit=wd(5),
+            result="注销城乡居民基本养老保险关系,个人账户余额(及丧葬补助金)支付至继承人账户",
+            visits=1, online=False, delivery=["窗口领取", "电子送达"],
+            procedure=[
+                "申请:继承人或本人向镇便民服务中心提出注销申请",
+                "受理:核验死亡、国籍或其他待遇信息,核对继承人身份及关系",
+                "审核:县社会保险事业管理局核定个人账户余额、丧葬补助金,停止待遇发放",
+                "支付:资金支付至继承人(或本人)账户,告知办理结果",
+            ],
+            materials=[
+                mat("cancel_form", "《城乡居民基本养老保险注销登记表》", core=True,
+                    sample="城乡居民基本养老保险注销登记表(样表)"),
+                mat("death_proof", "死亡医学证明、火化证明或户籍注销证明(其中之一)", form="复印件",
+                    source="其他", core=True, cond="因参保人死亡注销的提供", when="clerk",
+                    notes="已通过公安、卫健、民政共享数据核实死亡信息的,免于提交。"),
+                id_card("继承人(或参保人本人)", core=True),
+                mat("kinship_proof", "继承人与参保人关系证明(户口簿、结婚证或公证文书等)",
+                    form="原件和复印件", source="其他", deferrable=True, commitment=True,
+                    cond="继承人申领个人账户余额的提供", when="clerk",
+                    notes="亲属关系可以书面告知承诺代替,经办机构事后核查;多名继承人的,提交其他继承人同意由其领取的书面意见。"),
+                mat("other_pension_proof", "享受其他基本养老保障待遇或丧失国籍的证明", form="复印件",
+                    source="其他", core=False, deferrable=True, commitment=True,
+                    cond="因享受其他待遇或丧失国籍注销的提供", when="clerk"),
+                bank_account(mid="heir_bank_account", deferrable=False),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("多名子女,谁来领?", "由指定受益人或法定继承人领取;多名继承人的,由其中一人领取,其他继承人出具同意意见。"),
+            ),
+        ),
+        matter(
+            seq=104, body="medins", kind="公共服务", windows=W,
+            name="城乡居民基本医疗保险参保登记",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第二十五条",
+                "《国务院关于整合城乡居民基本医疗保险制度的意见》(国发〔2016〕3号)",
+                "《全国医疗保障经办政务服务事项清单》(医保发〔2020〕18号)",
+            ],
+            conditions=[
+                "除应参加职工基本医疗保险以外的城乡居民,包括农村居民、城镇非从业居民、学生和儿童",
+                "在户籍地参保;持有本地居住证的外地户籍居民可按规定在居住地参保",
+                "按年度集中参保缴费;新生儿出生后按规定期限内参保缴费的,自出生之日起享受待遇(以当年度政策为准)",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="完成城乡居民基本医疗保险参保登记",
+            visits=0, online=True, delivery=["电子送达", "窗口领取"],
+            procedure=[
+                "申请:到镇便民服务中心、村(社区)便民服务点或通过医保服务平台、手机端申请",
+                "受理:核对身份信息,查询是否已参加职工基本医疗保险",
+                "登记:录入参保信息,告知缴费标准和缴费渠道",
+                "办结:当场办结",
+            ],
+            materials=[
+                id_card("参保人", core=True),
+                mat("birth_certificate", "《出生医学证明》", form="原件", source="其他",
+                    core=False, cond="新生儿参保且尚未办理户籍登记的提供", when="clerk",
+                    e_licence="出生医学证明", notes="已办理户籍登记的新生儿凭户口簿办理。"),
+                hukou(cond="未满16周岁未办理居民身份证的参保人提供", when="clerk",
+                      deferrable=False, commitment=False, core=False,
+                      notes="提供户主页及参保人本人页。"),
+                mat("residence_permit", "居住证", medium="纸质或电子", source="政府部门核发",
+                    cond="非本县户籍人员在本县参保的提供", when="clerk", e_licence="居住证",
+                    commitment=False, notes="原件现场核验后退还。"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("什么时候缴费?", "每年集中缴费期内缴纳次年费用,具体时间以县医疗保障局当年公告为准。"),
+                ("外出务工人员在哪里参保?", "可以在户籍地参保,也可以凭居住证在常住地参保,但不能重复参保。"),
+            ),
+        ),
+        matter(
+            seq=105, body="sib", kind="公共服务", windows=W,
+            name="灵活就业人员参加企业职工基本养老保险登记",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第十条第二款、第六十条第二款",
+                "《国务院关于完善企业职工基本养老保险制度的决定》(国发〔2005〕38号)",
+            ],
+            conditions=[
+                "在本县就业的无雇工的个体工商户、未在用人单位参加基本养老保险的非全日制从业人员以及其他灵活就业人员",
+                "年满16周岁、未达到法定退休年龄",
+                "未参加城乡居民基本养老保险,或已按规定办理转移接续",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="完成企业职工基本养老保险(灵活就业人员)参保登记",
+            visits=0, online=True, delivery=["电子送达", "窗口领取"],
+            procedure=[
+                "申请:到镇便民服务中心社会保障窗口或通过网上服务平台申请",
+                "受理:核对身份和参保状态",
+                "登记:录入参保信息,参保人选择缴费基数档次",
+                "办结:当场办结,告知按月(或按季、按年)缴费的方式",
+            ],
+            materials=[
+                id_card("参保人", core=True),
+                mat("flex_form", "《灵活就业人员参保登记表》", core=True,
+                    sample="灵活就业人员参保登记表(样表)"),
+                mat("business_licence", "营业执照", medium="纸质或电子", source="政府部门核发",
+                    cond="以无雇工个体工商户身份参保的提供", when="clerk", e_licence="营业执照",
+                    notes="可出示电子营业执照;窗口可通过登记信息系统核验的免于提交。"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("灵活就业人员可以在就业地参保吗?", "可以。在本县就业的灵活就业人员可在本县参保,不受户籍限制。"),
+            ),
+        ),
+        matter(
+            seq=106, body="hrss", kind="公共服务", windows=W,
+            name="就业创业证申领",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国就业促进法》",
+                "《就业服务与就业管理规定》(劳动和社会保障部令第28号)",
+                "《人力资源社会保障部关于进一步完善就业失业登记管理办法的通知》(人社部发〔2014〕97号)",
+            ],
+            conditions=[
+                "在法定劳动年龄内、有劳动能力的城乡劳动者",
+                "已办理就业登记或失业登记",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="《就业创业证》(纸质证或电子证)",
+            visits=0, online=True, delivery=["窗口领取", "电子送达"],
+            procedure=[
+                "申请:到镇便民服务中心社会保障窗口申请,或通过网上服务平台申领电子证",
+                "受理:核对身份信息和就业失业登记信息",
+                "办结:当场制发《就业创业证》",
+            ],
+            materials=[
+                id_card("申请人", core=True),
+                mat("employment_form", "《就业失业登记表》", core=True,
+                    notes="首次申领时填写;已有登记信息的,窗口打印核对后签字确认。",
+                    sample="就业失业登记表(样表)"),
+                mat("photo", "近期免冠彩色证件照片", form="原件", copies=1, deferrable=True,
+                    cond="申领纸质证件的提供", when="clerk",
+                    notes="可在窗口免费拍照;申领电子证的不需要。"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("就业创业证有什么用?", "记录就业失业状况,是享受公共就业服务和就业创业扶持政策的凭证。"),
+                ("电子证和纸质证一样吗?", "具有同等效力,可以只申领电子证。"),
+            ),
+        ),
+        matter(
+            seq=107, body="hrss", kind="公共服务", windows=W,
+            name="失业登记",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国就业促进法》",
+                "《就业服务与就业管理规定》(劳动和社会保障部令第28号)",
+                "《人力资源社会保障部关于进一步完善就业失业登记管理办法的通知》(人社部发〔2014〕97号)",
+            ],
+            conditions=[
+                "在法定劳动年龄内、有劳动能力、有就业要求、处于无业状态的城乡劳动者",
+                "在常住地(户籍地或持居住证的居住地)办理",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="完成失业登记,可享受公共就业服务和相应就业扶持政策",
+            visits=0, online=True, delivery=["电子送达", "窗口领取"],
+            procedure=[
+                "申请:到镇便民服务中心社会保障窗口或通过网上服务平台申请",
+                "受理:核对身份、就业和参保状态",
+                "登记:录入失业登记信息,提供职业指导和岗位推荐",
+                "办结:当场办结",
+            ],
+            materials=[
+                id_card("申请人", core=True),
+                mat("employment_form", "《就业失业登记表》", core=True,
+                    sample="就业失业登记表(样表)"),
+                mat("termination_proof", "解除或终止劳动关系的证明", form="复印件", source="其他",
+                    deferrable=True, commitment=True,
+                    cond="曾与用人单位建立劳动关系的提供", when="clerk",
+                    notes="能通过社会保险参保信息核实已停止就业的,可以书面承诺代替。"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("失业登记后能领失业保险金吗?", "失业保险金需另行申领,须符合《失业保险条例》规定的条件;失业登记是享受就业服务的前提。"),
+            ),
+        ),
+        matter(
+            seq=108, body="hrss", kind="行政确认", windows=W,
+            name="就业困难人员认定",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国就业促进法》第五十二条",
+                "《就业服务与就业管理规定》(劳动和社会保障部令第28号)",
+                "省、市就业困难人员认定有关规定",
+            ],
+            conditions=[
+                "已在本县办理失业登记",
+                "属于本省规定的就业困难人员类别之一,如大龄失业人员、残疾人、享受最低生活保障人员、零就业家庭成员、连续失业一年以上人员等",
+            ],
+            handling="promised", legal_limit=None, promised_limit=wd(10),
+            result="就业困难人员认定结果,记入《就业创业证》及就业信息系统",
+            visits=1, online=True, delivery=["窗口领取", "电子送达"],
+            procedure=[
+                "申请:本人持材料到镇便民服务中心申请",
+                "受理初审:镇劳动保障服务所核实申请人情况",
+                "审核认定:县人力资源和社会保障局审核认定",
+                "办结:告知认定结果,符合条件的纳入就业援助对象",
+            ],
+            special_steps=[
+                step("认定对象公示", 5, "省、市就业困难人员认定有关规定", unit="working"),
+            ],
+            materials=[
+                mat("difficulty_form", "《就业困难人员认定申请表》", core=True,
+                    sample="就业困难人员认定申请表(样表)"),
+                id_card("申请人", core=True),
+                mat("disability_cert", "残疾人证", medium="纸质或电子", source="政府部门核发",
+                    cond="以残疾人身份申请的提供", when="clerk", core=False, e_licence="残疾人证"),
+                mat("dibao_proof", "最低生活保障对象证明", form="复印件", source="政府部门核发",
+                    deferrable=True, commitment=True,
+                    cond="以低保家庭成员身份申请的提供", when="clerk",
+                    notes="可通过民政部门共享数据核验的,免于提交。"),
+                hukou(cond="以零就业家庭成员身份申请的提供(用于核实家庭成员)", when="clerk"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("认定后有什么帮扶?", "可享受公益性岗位安置、社会保险补贴、职业培训等就业援助措施,具体以县人力资源和社会保障局公布的政策为准。"),
+            ),
+        ),
+        matter(
+            seq=109, body="hrss", kind="公共服务", windows=W,
+            name="社会保障卡申领",
+            accepting=TOWN_LABOUR,
+            legal_basis=[
+                "《中华人民共和国社会保险法》第五十八条",
+                "人力资源社会保障部关于社会保障卡发行和应用管理的有关规定",
+            ],
+            conditions=[
+                "参加社会保险或需要享受人力资源社会保障服务的人员",
+                "本人未持有有效的社会保障卡",
+            ],
+            handling="immediate", legal_limit=None, promised_limit=wd(0),
+            result="社会保障卡(本中心提供即时制卡服务)",
+            visits=1, online=True, delivery=["窗口领取", "邮寄送达"],
+            fee={"charged": False, "standard": "首次申领不收费;挂失补卡、换卡的工本费按本省规定执行",
+                 "basis": "本省社会保障卡发行管理有关规定"},
+            procedure=[
+                "申请:本人到镇便民服务中心社会保障窗口申请(现场拍照),或网上申请后选择邮寄",
+                "受理:核对身份信息和参保信息",
+                "制卡:即时制卡并激活金融账户",
+                "办结:当场领卡;网上申请的邮寄送达",
+            ],
+            materials=[
+                id_card("申领人", core=True),
+                mat("photo", "近期免冠白底彩色证件照片(数码照片)", form="原件", medium="电子",
+                    deferrable=True, cond="无法在窗口现场拍照的提供", when="clerk",
+                    notes="窗口可免费拍照。"),
+                mat("guardian_id", "监护人居民身份证及户口簿", medium="纸质或电子",
+                    source="政府部门核发", cond="为未满16周岁的未成年人申领的提供", when="clerk",
+                    e_licence="居民身份证", notes="原件现场核验后退还。"),
+                *agent_materials(),
+            ],
+            faqs=faq(
+                ("卡丢了怎么办?", "立即通过电话、网上或窗口办理挂失,再到窗口补领。"),
+            ),
+        ),
+    ]

@@ -1,0 +1,51 @@
+"""Shared fixtures: a fresh station database with a configured centre and accounts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from clerk_app.app import Services, open_services  # noqa: E402
+from clerk_app.config import Config  # noqa: E402
+from clerk_app.services.context import SYSTEM_ACTOR, Actor  # noqa: E402
+from clerk_app.services.permissions import Role  # noqa: E402
+from clerk_app.services.settings import CentreSettings, save_settings  # noqa: E402
+
+TEST_PASSWORD = "counter2026"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def services(data_dir: Path) -> Iterator[Services]:
+    """Services on a new SQLite file with the bundled catalogue and a configured station."""
+    svc = open_services(Config(data_dir=data_dir), log_to_file=False)
+    save_settings(svc.ctx, SYSTEM_ACTOR, CentreSettings(
+        centre_name="青石镇便民服务中心", region_code="510104", station_code="001",
+        address="青石镇人民路18号", phone="028-84561234", notice_serial_prefix="青便受",
+        qr_base_url="https://zwfw.example.gov.cn/q/"), first_setup=True)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def admin(services: Services) -> Actor:
+    return services.accounts.create_first_admin("admin", "王管理", TEST_PASSWORD)
+
+
+@pytest.fixture
+def clerk(services: Services, admin: Actor) -> Actor:
+    return services.accounts.create(admin, "zhangli", "张丽", TEST_PASSWORD, Role.CLERK, "民生事务")
+
+
+@pytest.fixture
+def supervisor(services: Services, admin: Actor) -> Actor:
+    return services.accounts.create(admin, "liuzr", "刘主任", TEST_PASSWORD, Role.SUPERVISOR, "")

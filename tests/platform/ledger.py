@@ -1,0 +1,157 @@
+"""Applying outbox events: validation, exactly-once insert, and the application projection.
+
+Idempotency is the database's: the events table's primary key on the event id. An event is
+inserted inside a savepoint; an IntegrityError means the id is already there, and the
+answer is `duplicate` (same content) or `rejected`/`id_reused` (different content).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tests.platform.models import Application, Event, Station
+from tests.platform.timefmt import CHINA, parse_aware
+
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+TYPE_RE = re.compile(r"^[a-z_]+\.[a-z_]+$")
+APPLICATION_NO_RE = re.compile(r"^[0-9A-Z]{10,64}$")
+SNAPSHOT_TYPES = frozenset({"application.confirmed", "application.decided"})
+
+REASONS: dict[str, str] = {
+    "malformed": "记录格式不正确，不是一个事件对象。",
+    "bad_id": "记录编号不是规范的 UUID（小写、36 位）。",
+    "wrong_station": "记录所属站点与当前登录站点不一致。",
+    "bad_seq": "记录序号应为正整数。",
+    "bad_type": "记录类型不正确。",
+    "bad_application_no": "办件编号格式不正确。",
+    "foreign_application_no": "办件编号不属于本站点。",
+    "bad_time": "记录时间不是带时区的标准时间。",
+    "bad_payload": "记录内容应为 JSON 对象。",
+    "incomplete_snapshot": "办件快照不完整：缺少事项编码、事项版本或受理结果。",
+    "id_reused": "同一记录编号已用于内容不同的另一条记录。",
+}
+
+
+@dataclass(frozen=True)
+class Rejection(Exception):
+    """An event the platform will not apply, with a machine code."""
+
+    code: str
+
+
+def event_digest(event: dict[str, Any]) -> str:
+    """SHA-256 of the event's canonical JSON: the same event resent has the same digest."""
+    canonical = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _validated(raw: Any, station: Station) -> tuple[str, int, datetime]:
+    """Check one event; returns (id, seq, occurred_at) or raises Rejection."""
+    if not isinstance(raw, dict):
+        raise Rejection("malformed")
+    event_id = raw.get("id")
+    if not isinstance(event_id, str) or not UUID_RE.match(event_id):
+        raise Rejection("bad_id")
+    if raw.get("station") != station.code:
+        raise Rejection("wrong_station")
+    seq = raw.get("seq")
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
+        raise Rejection("bad_seq")
+    event_type = raw.get("type")
+    if not isinstance(event_type, str) or len(event_type) > 64 or not TYPE_RE.match(event_type):
+        raise Rejection("bad_type")
+    number = raw.get("application_no")
+    if not isinstance(number, str) or not APPLICATION_NO_RE.match(number):
+        raise Rejection("bad_application_no")
+    if not number.startswith(station.code):
+        raise Rejection("foreign_application_no")
+    occurred_at = parse_aware(raw.get("occurred_at"))
+    if occurred_at is None:
+        raise Rejection("bad_time")
+    payload = raw.get("payload")
+    if not isinstance(payload, dict):
+        raise Rejection("bad_payload")
+    if event_type in SNAPSHOT_TYPES:
+        matter = payload.get("matter")
+        if (
+            not isinstance(matter, dict)
+            or not isinstance(matter.get("code"), str)
+            or not isinstance(matter.get("version"), int)
+            or not isinstance(payload.get("outcome"), str)
+            or not payload["outcome"]
+        ):
+            raise Rejection("incomplete_snapshot")
+    return event_id, seq, occurred_at
+
+
+def apply_event(session: Session, station: Station, raw: Any, now: datetime) -> dict[str, Any]:
+    """Apply one event inside the caller's transaction; returns its result item."""
+    echoed_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+    try:
+        event_id, seq, occurred_at = _validated(raw, station)
+    except Rejection as rejection:
+        return _rejected(echoed_id, rejection.code)
+    digest = event_digest(raw)
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(Event).values(
+                    id=event_id, station=station.code, seq=seq, type=raw["type"],
+                    application_no=raw["application_no"], occurred_at=occurred_at,
+                    received_at=now, digest=digest, payload=raw["payload"],
+                )
+            )
+            _project(session, station, raw, seq, occurred_at, now)
+    except IntegrityError:
+        stored = session.scalar(select(Event.digest).where(Event.id == event_id))
+        if stored is None:
+            raise  # an integrity problem other than the event id
+        if stored != digest:
+            return _rejected(event_id, "id_reused")
+        return {"id": event_id, "status": "duplicate"}
+    return {"id": event_id, "status": "applied"}
+
+
+def _rejected(event_id: str | None, code: str) -> dict[str, Any]:
+    return {"id": event_id, "status": "rejected", "reason": code, "message": REASONS[code]}
+
+
+def _project(
+    session: Session, station: Station, raw: dict[str, Any], seq: int,
+    occurred_at: datetime, now: datetime,
+) -> None:
+    """Update the application projection from one new event."""
+    payload: dict[str, Any] = raw["payload"]
+    application = session.get(Application, raw["application_no"])
+    due_date = payload.get("due_date") if isinstance(payload.get("due_date"), str) else None
+    if raw["type"] in SNAPSHOT_TYPES:
+        if application is None:
+            application = Application(
+                application_no=raw["application_no"], station=station.code,
+                centre=station.centre, status="received", snapshot_seq=0,
+                confirmed_at=occurred_at,
+                confirmed_day=occurred_at.astimezone(CHINA).date().isoformat(),
+            )
+            session.add(application)
+        if seq >= (application.snapshot_seq or 0):
+            application.snapshot_seq = seq
+            application.snapshot = payload
+            application.matter_code = payload["matter"]["code"]
+            application.matter_version = payload["matter"]["version"]
+            application.outcome = payload["outcome"]
+            application.due_date = due_date
+    elif application is None:
+        return  # kept in the events table; the projection starts with the snapshot
+    elif due_date is not None:
+        application.due_date = due_date
+    application.last_event_type = raw["type"]
+    application.updated_at = now

@@ -1,0 +1,153 @@
+"""Tables of the reference platform (SQLAlchemy 2, any database SQLAlchemy speaks)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC (SQLite keeps no offsets), read back aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the platform store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the platform schema."""
+
+    type_annotation_map = {dict[str, object]: JSON}
+
+
+class Counter(Base):
+    """Named monotonic counters (catalogue and calendar revisions)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Setting(Base):
+    """Platform settings kept across restarts (catalogue issuer, maintenance mode)."""
+
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Station(Base):
+    """A registered station (窗口/代办点) and the centre it belongs to."""
+
+    __tablename__ = "stations"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    centre: Mapped[str] = mapped_column(String(32), index=True)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class RegistrationKey(Base):
+    """A one-time registration key issued by the platform admin (stored hashed)."""
+
+    __tablename__ = "registration_keys"
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    centre: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Token(Base):
+    """A station bearer token (stored hashed); revoked tokens stay, to answer token_revoked."""
+
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station: Mapped[str] = mapped_column(ForeignKey("stations.code"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Event(Base):
+    """Every accepted outbox event, once: the primary key on the event id is the idempotency."""
+
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    station: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column(Integer)
+    type: Mapped[str] = mapped_column(String(64))
+    application_no: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    digest: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, object]] = mapped_column(JSON)
+
+    __table_args__ = (Index("ix_events_station_seq", "station", "seq"),)
+
+
+class Application(Base):
+    """Projection of the events: the platform's view of one application."""
+
+    __tablename__ = "applications"
+    application_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    station: Mapped[str] = mapped_column(String(32), index=True)
+    centre: Mapped[str] = mapped_column(String(32))
+    confirmed_day: Mapped[str] = mapped_column(String(10), index=True)
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    matter_code: Mapped[str] = mapped_column(String(40))
+    matter_version: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(32), default="received")
+    due_date: Mapped[str | None] = mapped_column(String(10))
+    last_event_type: Mapped[str] = mapped_column(String(64))
+    snapshot_seq: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    snapshot: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class StatusChangeRow(Base):
+    """A back-office status change; `seq` is the cursor stations pull with."""
+
+    __tablename__ = "status_changes"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_no: Mapped[str] = mapped_column(ForeignKey("applications.application_no"))
+    station: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+    by: Mapped[str] = mapped_column(String(200), default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CatalogueMatter(Base):
+    """The current version of one matter; `revision` is the catalogue revision that set it."""
+
+    __tablename__ = "catalogue_matters"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    document: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class CalendarYear(Base):
+    """One year's `clerk-calendar/1` document; `revision` is the calendar revision that set it."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer, index=True)
+    document: Mapped[dict[str, object]] = mapped_column(JSON)
