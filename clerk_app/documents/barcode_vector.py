@@ -29,10 +29,9 @@ class BarPattern:
     def draw(self, canvas: Canvas, x: float, y: float, width: float, height: float) -> None:
         """Draw the symbol filling `width` x `height` points with its lower-left at (x, y)."""
         module = width / self.modules
-        path = canvas.beginPath()
-        for bar in self.bars:
-            path.rect(x + bar.x * module, y, bar.width * module, height)
-        canvas.drawPath(path, stroke=0, fill=1)
+        # After the transform one module is one unit wide and the bar height is one unit.
+        rects = " ".join(f"{bar.x} 0 {bar.width} 1 re" for bar in self.bars)
+        canvas.addLiteral(f"q 0 g {module:.5f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm {rects} f Q")
 
 
 class BarCollector(BaseWriter):

@@ -11,7 +11,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from clerk_app.documents import wording as w
 from clerk_app.documents.components import IssuerBlock, seal_reader
-from clerk_app.documents.fonts import string_width, to_markup
+from clerk_app.documents.fonts import main_font, string_width, to_markup
 from clerk_app.documents.notice_data import MaterialLine, NoticeData
 from clerk_app.documents.styles import BLACK, FRAME_WIDTH, HEADER_FILL, Layout, Styles
 from clerk_app.documents.text import chinese_date, clean_text, fill
@@ -44,6 +44,11 @@ class CopyContext:
         return not name or bool(self.values.get(name))
 
 
+def _style(commands: list[tuple[object, ...]]) -> TableStyle:
+    """A table style whose plain-string cells also use the embedded face, never Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), main_font()), *commands])
+
+
 def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), GRID, BLACK),
@@ -53,7 +58,7 @@ def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
     ]
-    return TableStyle(commands + (extra or []))
+    return _style(commands + (extra or []))
 
 
 def _widths(columns: tuple[w.Column, ...]) -> list[float]:
@@ -73,7 +78,7 @@ def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
         return []
     pairs = block.pairs_per_line
     label_width = max(string_width(ctx.text(row.label), ctx.layout.small_size) for row in rows)
-    label_width = min(max(label_width + 10, 20 * mm), FRAME_WIDTH * 0.4 / pairs)
+    label_width = min(max(label_width + 10, 20 * mm), FRAME_WIDTH * 0.4 if pairs == 1 else 26 * mm)
     value_width = FRAME_WIDTH / pairs - label_width
     extra: list[tuple[object, ...]] = []
     lines: list[list[object]] = []
@@ -99,8 +104,10 @@ def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
             pending = cells
     if pending:
         lines.append([*pending, "", ""])
-    for col in range(0, 2 * pairs, 2):
-        extra.append(("BACKGROUND", (col, 0), (col, -1), HEADER_FILL))
+    for r, line in enumerate(lines):
+        for col in range(0, 2 * pairs, 2):
+            if line[col] != "":
+                extra.append(("BACKGROUND", (col, r), (col, r), HEADER_FILL))
     widths = [label_width, value_width] * pairs
     table = Table(lines, colWidths=widths, style=_grid(extra))
     return [Spacer(1, 2 * mm), table, Spacer(1, 2 * mm)]
@@ -119,7 +126,7 @@ def _material_cell(key: str, index: int, line: MaterialLine, ctx: CopyContext) -
         "status": lambda: line.state_label or labels[line.status],
         "requirement": lambda: line.requirement,
         "promised_date": lambda: (
-            chinese_date(line.promised_date, ctx.layout.date_style) if line.promised_date else ""
+            chinese_date(line.promised_date, ctx.layout.table_date_style) if line.promised_date else ""
         ),
     }
     return cells[key]()
@@ -159,7 +166,11 @@ def _materials(block: w.MaterialsTable, ctx: CopyContext) -> list[Flowable]:
 def _commitments(block: w.CommitmentsTable, ctx: CopyContext) -> list[Flowable]:
     body = []
     for i, item in enumerate(ctx.data.commitments, start=1):
-        cells = {"index": str(i), "condition": item.condition, "material_replaced": item.material_replaced}
+        cells = {
+            "index": str(i),
+            "condition": item.condition,
+            "material_replaced": item.material_replaced,
+        }
         body.append(
             [
                 ctx.cell(cells[column.key], "cell_center" if column.key == "index" else "cell")
@@ -178,7 +189,7 @@ def _issuer(block: w.Closing, ctx: CopyContext) -> IssuerBlock:
     )
 
 
-DATE_BLANK = "　　年　　月　　日"
+DATE_BLANK = "　　　年　　月　　日"
 
 
 def _signature_table(block: w.Signatures, ctx: CopyContext, width: float) -> Table | None:
@@ -189,20 +200,22 @@ def _signature_table(block: w.Signatures, ctx: CopyContext, width: float) -> Tab
         return None
     padding = 4.0
     label_width = max(string_width(ctx.text(line.label), size) for line in lines) + padding
-    label_width = min(label_width, width * 0.55)
     date_width = string_width(DATE_BLANK, size) + padding
     stacked = width - label_width - date_width < 30 * mm
+    label_width = min(label_width, width - 25 * mm)
     rows: list[list[object]] = []
     underlined: list[int] = []
+    spans: list[int] = []
     for line in lines:
-        date = ctx.para(DATE_BLANK if line.date else "", "first")
         underlined.append(len(rows))
+        label, value = ctx.para(line.label, "first"), ctx.para(line.value, "first")
         if stacked:
-            rows.append([ctx.para(line.label, "first"), ctx.para(line.value, "first")])
+            rows.append([label, value])
             if line.date:
-                rows.append(["", date])
+                spans.append(len(rows))
+                rows.append([ctx.para(DATE_BLANK, "right"), ""])
         else:
-            rows.append([ctx.para(line.label, "first"), ctx.para(line.value, "first"), date])
+            rows.append([label, value, ctx.para(DATE_BLANK if line.date else "", "first")])
     widths = (
         [label_width, width - label_width]
         if stacked
@@ -216,7 +229,8 @@ def _signature_table(block: w.Signatures, ctx: CopyContext, width: float) -> Tab
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
     ]
     commands += [("LINEBELOW", (1, row), (1, row), GRID, BLACK) for row in underlined]
-    return Table(rows, colWidths=widths, style=TableStyle(commands))
+    commands += [("SPAN", (0, row), (-1, row)) for row in spans]
+    return Table(rows, colWidths=widths, style=_style(commands))
 
 
 def _signatures(block: w.Signatures, ctx: CopyContext) -> list[Flowable]:
@@ -235,7 +249,7 @@ def closing_with_signatures(
     table = _signature_table(signatures, ctx, left - 4 * mm)
     if table is None:
         return [Spacer(1, 2 * mm), _issuer(closing, ctx)]
-    style = TableStyle(
+    style = _style(
         [
             ("VALIGN", (0, 0), (0, 0), "BOTTOM"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -254,11 +268,11 @@ def build_blocks(blocks: tuple[w.Block, ...], ctx: CopyContext) -> list[Flowable
     i = 0
     while i < len(blocks):
         block, after = blocks[i], blocks[i + 1] if i + 1 < len(blocks) else None
-        if isinstance(block, w.Closing) and isinstance(after, w.Signatures):
-            out += closing_with_signatures(block, after, ctx)
-            i += 2
-        elif isinstance(block, w.Signatures) and isinstance(after, w.Closing):
-            out += closing_with_signatures(after, block, ctx)
+        pair = (block, after) if isinstance(after, w.Signatures) else (after, block)
+        if isinstance(pair[0], w.Closing) and isinstance(pair[1], w.Signatures):
+            # Signatures never stand alone on a page: the paragraph before goes with them.
+            held = [out.pop()] if out and isinstance(out[-1], RLParagraph) else []
+            out.append(KeepTogether(held + closing_with_signatures(pair[0], pair[1], ctx)))
             i += 2
         else:
             out += build_block(block, ctx)

@@ -129,7 +129,7 @@ class IssuerBlock(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        self.height = SEAL_DIAMETER + 4 * mm
+        self.height = SEAL_DIAMETER * 0.8  # the seal may reach a little above and below
         return self.width, self.height
 
     def draw(self) -> None:

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
@@ -36,6 +37,46 @@ FALLBACK_FONTS = (
 )
 ALL_FONTS = (MAIN_FONT, *FALLBACK_FONTS)
 
+
+class _GlyphTable:
+    """The 'glyf' table seen through a memoryview: slicing copies one glyph, not 17 MB."""
+
+    def __init__(self, data: memoryview) -> None:
+        self._data = data
+
+    def __getitem__(self, key: slice) -> bytes:
+        return bytes(self._data[key])
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _cache_tables(face: Any) -> None:
+    """Make reportlab's subsetting cheap on big CJK fonts.
+
+    reportlab's ``makeSubset`` (run for every 256 characters a document uses) calls
+    ``get_table``, which slices the whole font file each time: 17 MB for UMing's glyphs. This
+    instance-level override returns cached copies of the small tables and a zero-copy view of
+    the glyph table; the bytes produced are the same.
+    """
+    view = memoryview(face._ttf_data)
+    cache: dict[str, Any] = {}
+
+    def get_table(tag: str) -> Any:
+        table = cache.get(tag)
+        if table is None:
+            pos, length = face.get_table_pos(tag)
+            table = (
+                _GlyphTable(view[pos : pos + length])
+                if tag == "glyf"
+                else face._ttf_data[pos : pos + length]
+            )
+            cache[tag] = table
+        return table
+
+    face.get_table = get_table
+
+
 _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int] | dict[int, int]] = {}
 _choice: dict[str, str | None] = {}
@@ -49,6 +90,7 @@ def _cmap(font: BundledFont) -> frozenset[int] | dict[int, int]:
             cmap = _cmaps.get(font.name)
             if cmap is None:
                 face = TTFont(font.name, str(FONT_DIR / font.file), subfontIndex=font.subfont_index)
+                _cache_tables(face.face)
                 pdfmetrics.registerFont(face)
                 cmap = face.face.charToGlyph
                 _cmaps[font.name] = cmap
@@ -108,7 +150,8 @@ def to_markup(text: str) -> str:
     main = main_font()
     parts: list[str] = []
     for name, run in font_runs(text):
-        escaped = escape(run)
+        # reportlab collapses U+3000 like any space; two no-break spaces keep its full width.
+        escaped = escape(run).replace("\u3000", "\u00a0\u00a0")
         parts.append(escaped if name == main else f'<font face="{name}">{escaped}</font>')
     return "".join(parts)
 

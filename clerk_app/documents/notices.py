@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 
-from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as RLParagraph
 
@@ -59,13 +58,16 @@ def render_notice(
         reprint_mark=common.reprint_mark if data.reprint_at else "",
         reprint_time=fill(common.reprint_time, first_values),
         page_number=common.page_number,
+        footer=fill(common.footer, first_values),
         small_size=wording.layout.small_size,
     )
     story: list[Flowable] = []
     for number, label in enumerate(copies, start=1):
         if number > 1:
             story.append(PageBreak())
-        copy_label = fill(common.copy_label, {"ordinal": ordinal(number), "copy": clean_text(label)})
+        copy_label = fill(
+            common.copy_label, {"ordinal": ordinal(number), "copy": clean_text(label)}
+        )
         story.append(CopyStart(decor, copy_label))
         story.extend(_copy_story(data, wording, wording.copy_rule(label).mask_ids))
 
@@ -82,8 +84,14 @@ def render_notice(
         initialFontName=main_font(),
     )
     frame = Frame(
-        MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+        MARGIN_LEFT,
+        MARGIN_BOTTOM,
+        FRAME_WIDTH,
+        FRAME_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate("notice", [frame], onPageEnd=decor)])
     doc.build(story)
@@ -118,6 +126,7 @@ def unprintable_characters(data: NoticeData, wording: Wording | None = None) -> 
         texts += [item.condition, item.material_replaced]
     common = wording.common
     texts += [common.copy_label, common.barcode_caption, common.qr_caption, common.page_number]
+    texts += [common.footer]
     texts += [common.reprint_mark, common.reprint_time, common.empty_table]
     texts += list(common.status_labels.values())
     for page in wording.kinds[data.kind]:

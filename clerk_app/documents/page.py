@@ -11,6 +11,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable
 
 from clerk_app.documents.barcode_vector import MAX_MODULE, QUIET_ZONE, BarPattern
 from clerk_app.documents.components import draw_text
+from clerk_app.documents.fonts import string_width
 from clerk_app.documents.qr import QrMatrix
 from clerk_app.documents.styles import (
     BLACK,
@@ -38,6 +39,7 @@ class PageDecor:
     reprint_mark: str
     reprint_time: str
     page_number: str
+    footer: str
     small_size: float
     copy_label: str = ""
     page_in_copy: int = 0
@@ -58,12 +60,23 @@ class PageDecor:
         if self.qr is not None:
             qr_y = top - 13 * mm - QR_SIZE
             self.qr.draw(canvas, MARGIN_LEFT - 2 * mm, qr_y, QR_SIZE)
-            draw_text(canvas, MARGIN_LEFT + QR_SIZE, qr_y + QR_SIZE / 2 - size / 3, self.qr_caption, size * 0.85)
+            draw_text(
+                canvas,
+                MARGIN_LEFT + QR_SIZE,
+                qr_y + QR_SIZE / 2 - size / 3,
+                self.qr_caption,
+                size * 0.85,
+            )
         self._draw_barcode(canvas, right, top - 8 * mm)
-        if self.reprint_mark:
-            self._draw_reprint(canvas, PAGE_WIDTH / 2 + 2 * mm, top - 10 * mm)
+        if self.footer:
+            footer_size = min(
+                size * 0.9, size * 0.9 * FRAME_WIDTH / max(string_width(self.footer, size * 0.9), 1)
+            )
+            draw_text(canvas, PAGE_WIDTH / 2, 29 * mm, self.footer, footer_size, "centre")
         number = fill(self.page_number, {"page": str(self.page_in_copy)})
-        draw_text(canvas, PAGE_WIDTH / 2, 24 * mm, number, 14, "centre")
+        draw_text(canvas, PAGE_WIDTH / 2, 19 * mm, number, 14, "centre")
+        if self.reprint_mark:
+            self._draw_reprint(canvas, right, top - 32 * mm)
         canvas.restoreState()
 
     def _draw_barcode(self, canvas: Canvas, right: float, top: float) -> None:
@@ -80,15 +93,20 @@ class PageDecor:
         self.barcode.draw(canvas, x, y, width, BARCODE_HEIGHT)
         draw_text(canvas, x + width / 2, y - size * 1.25, self.barcode_caption, size, "centre")
 
-    def _draw_reprint(self, canvas: Canvas, centre: float, baseline: float) -> None:
-        size = 16.0
+    def _draw_reprint(self, canvas: Canvas, right: float, baseline: float) -> None:
+        """A red boxed 补打 at the right edge with the reprint time to its left."""
+        size = 14.0
+        pad = 1.8 * mm
         canvas.setFillColor(SEAL_RED)
         canvas.setStrokeColor(SEAL_RED)
-        width = draw_text(canvas, centre, baseline, self.reprint_mark, size, "centre", bold=True)
+        width = draw_text(
+            canvas, right - pad, baseline, self.reprint_mark, size, "right", bold=True
+        )
         canvas.setLineWidth(1.2)
-        pad = 2.5 * mm
-        canvas.rect(centre - width / 2 - pad, baseline - size * 0.35, width + 2 * pad, size * 1.35)
-        draw_text(canvas, centre, baseline - size * 0.35 - self.small_size * 1.3, self.reprint_time, self.small_size * 0.9, "centre")
+        canvas.rect(right - width - 2 * pad, baseline - size * 0.3, width + 2 * pad, size * 1.25)
+        draw_text(
+            canvas, right - width - 3.5 * pad, baseline, self.reprint_time, self.small_size, "right"
+        )
 
 
 class CopyStart(Flowable):

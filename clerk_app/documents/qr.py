@@ -32,12 +32,14 @@ class QrMatrix:
     def draw(self, canvas: Canvas, x: float, y: float, side: float) -> None:
         """Draw the symbol with its quiet zone in a `side`-point square, lower-left at (x, y)."""
         module = side / (self.size + 2 * QUIET_MODULES)
-        top = y + side - QUIET_MODULES * module
-        left = x + QUIET_MODULES * module
-        path = canvas.beginPath()
-        for row, col, length in self.runs:
-            path.rect(left + col * module, top - (row + 1) * module, length * module, module)
-        canvas.drawPath(path, stroke=0, fill=1)
+        origin_y = y + side - QUIET_MODULES * module
+        origin_x = x + QUIET_MODULES * module
+        # One module is one unit after the transform, so every rectangle is whole numbers:
+        # rows grow downward from the top-left corner of the symbol.
+        rects = " ".join(f"{col} {-row - 1} {length} 1 re" for row, col, length in self.runs)
+        canvas.addLiteral(
+            f"q 0 g {module:.4f} 0 0 {module:.4f} {origin_x:.3f} {origin_y:.3f} cm {rects} f Q"
+        )
 
 
 @lru_cache(maxsize=64)

@@ -11,7 +11,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from clerk_app.documents import rl_setup
 from clerk_app.documents.fonts import main_font
+
+rl_setup.apply()
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_TOP = 37 * mm  # 天头
@@ -36,6 +39,7 @@ class Layout:
     small_size: float = 10.5  # 五号
     leading_ratio: float = 1.6
     date_style: str = "chinese"
+    table_date_style: str = "arabic"  # dates inside table cells, where width is scarce
 
 
 @dataclass(frozen=True)
@@ -95,4 +99,3 @@ def styles_for(layout: Layout) -> Styles:
         cell_label=style("cell_label", layout.small_size, small_leading, alignment=TA_CENTER),
         cell_right=style("cell_right", layout.small_size, small_leading, alignment=TA_RIGHT),
     )
-

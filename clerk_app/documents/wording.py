@@ -23,10 +23,71 @@ FORMAT = "clerk-notices/1"
 
 # Placeholders a text may use; values come from context.notice_values.
 KNOWN_PLACEHOLDERS = frozenset(
-    ["centre", "centre_address", "centre_phone", "centre_hours", "window", "handling_body", "application_no", "serial_no", "matter", "matter_code", "addressee", "applicant_name", "applicant_id_label", "applicant_id", "applicant_phone", "applicant_address", "agent_name", "agent_id_label", "agent_id", "agent_phone", "unit_name", "uscc", "legal_representative", "received_on", "accepted_on", "issued_on", "due_date", "due_provisional", "promised_days", "correction_due", "delivery", "result", "reason", "basis", "redirect_body", "review_body", "court", "consult_phone", "complaint_phone", "clerk", "handover_documents", "handover_recipient", "handover_place", "handover_method", "handover_servers", "handover_note", "reprint_at", "copy", "ordinal", "page"]
+    [
+        "centre",
+        "centre_address",
+        "centre_phone",
+        "centre_hours",
+        "window",
+        "handling_body",
+        "application_no",
+        "serial_no",
+        "matter",
+        "matter_code",
+        "addressee",
+        "applicant_name",
+        "applicant_id_label",
+        "applicant_id",
+        "applicant_phone",
+        "applicant_address",
+        "agent_name",
+        "agent_id_label",
+        "agent_id",
+        "agent_phone",
+        "unit_name",
+        "uscc",
+        "legal_representative",
+        "received_on",
+        "accepted_on",
+        "issued_on",
+        "due_date",
+        "due_provisional",
+        "promised_days",
+        "correction_due",
+        "delivery",
+        "result",
+        "reason",
+        "basis",
+        "redirect_body",
+        "review_body",
+        "court",
+        "consult_phone",
+        "complaint_phone",
+        "clerk",
+        "handover_documents",
+        "handover_recipient",
+        "handover_place",
+        "handover_method",
+        "handover_servers",
+        "handover_note",
+        "reprint_at",
+        "copy",
+        "ordinal",
+        "page",
+    ]
 )
 MATERIAL_COLUMNS = frozenset(
-    ["index", "name", "form", "copies_required", "copies_received", "form_copies", "status", "requirement", "promised_date"]
+    [
+        "index",
+        "name",
+        "form",
+        "copies_required",
+        "copies_received",
+        "form_copies",
+        "status",
+        "requirement",
+        "promised_date",
+    ]
 )
 COMMITMENT_COLUMNS = frozenset({"index", "condition", "material_replaced"})
 PARAGRAPH_STYLES = frozenset({"body", "first", "heading", "note", "right"})
@@ -124,6 +185,7 @@ class Common:
     reprint_mark: str
     reprint_time: str
     page_number: str
+    footer: str
     empty_table: str
     copies: Mapping[str, CopyRule]
     status_labels: Mapping[MaterialStatus, str]
@@ -224,7 +286,9 @@ def _block(reader: _Reader, shared: dict[str, Any]) -> Block:
         style = reader.text("style", "body")
         if style not in PARAGRAPH_STYLES:
             raise reader.fail(_("未知的段落样式“{style}”").format(style=style))
-        return Paragraph(reader.text("text"), style, reader.key_name("when"), reader.key_name("unless"))
+        return Paragraph(
+            reader.text("text"), style, reader.key_name("when"), reader.key_name("unless")
+        )
     if kind == "facts":
         rows = tuple(
             FactRow(
@@ -274,14 +338,17 @@ def parse_wording(document: Any) -> Wording:
         raise root.child("format").fail(_("应为“{format}”").format(format=FORMAT))
     lay = root.child("layout", {})
     date_style = lay.text("date_style", "chinese")
-    if date_style not in ("chinese", "arabic"):
-        raise lay.child("date_style").fail(_("应为 chinese 或 arabic"))
+    table_date_style = lay.text("table_date_style", "arabic")
+    for key, value in (("date_style", date_style), ("table_date_style", table_date_style)):
+        if value not in ("chinese", "arabic"):
+            raise lay.child(key).fail(_("应为 chinese 或 arabic"))
     layout = Layout(
         title_size=lay.number("title_size", 22) or 22,
         body_size=lay.number("body_size", 14) or 14,
         small_size=lay.number("small_size", 10.5) or 10.5,
         leading_ratio=lay.number("leading_ratio", 1.6) or 1.6,
         date_style=date_style,
+        table_date_style=table_date_style,
     )
     com = root.child("common")
     copies = {
@@ -296,6 +363,7 @@ def parse_wording(document: Any) -> Wording:
         reprint_mark=com.text("reprint_mark"),
         reprint_time=com.text("reprint_time"),
         page_number=com.text("page_number"),
+        footer=com.text("footer", ""),
         empty_table=com.text("empty_table"),
         copies=copies,
         status_labels={status: labels.text(status.value) for status in MaterialStatus},

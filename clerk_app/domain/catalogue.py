@@ -57,6 +57,7 @@ MATTER_KINDS = (
 MATERIAL_FORMS = ("原件", "复印件", "原件和复印件")
 MATERIAL_MEDIA = ("纸质", "电子", "纸质或电子")
 MATERIAL_SOURCES = ("申请人自备", "政府部门核发", "其他")
+APPLICANT_KINDS = ("自然人", "法人", "非法人组织")
 DELIVERY_WAYS = ("窗口领取", "邮寄送达", "电子送达")
 
 
@@ -117,6 +118,7 @@ class SpecialStep:
     basis: str
     charged: bool
     counts_toward_limit: bool
+    natural: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,8 @@ class Matter:
     active: bool
     withdrawn_reason: str
     materials: tuple[MaterialRequirement, ...]
+    keywords: tuple[str, ...] = ()  # 简称/俗称, searchable like the name
+    applicant_kinds: tuple[str, ...] = ()  # 服务对象: 自然人/法人/非法人组织; empty = any
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def material(self, material_id: str) -> MaterialRequirement:
@@ -343,7 +347,8 @@ def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0)
         s = _Reader(step_raw, f"{where} special_steps[{index}]", problems)
         special_steps.append(SpecialStep(
             name=s.text("name"), days=s.integer("days"), basis=s.text("basis", required=False),
-            charged=s.flag("charged"), counts_toward_limit=s.flag("counts_toward_limit")))
+            charged=s.flag("charged"), counts_toward_limit=s.flag("counts_toward_limit"),
+            natural=s.text("unit", required=False, choices=("working", "natural")) == "natural"))
     faq = []
     for index, item_raw in enumerate(r.objects("faq", required=False)):
         q = _Reader(item_raw, f"{where} faq[{index}]", problems)
@@ -389,6 +394,8 @@ def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0)
         active=status != "withdrawn",
         withdrawn_reason=r.optional_text("withdrawn_reason") or "",
         materials=tuple(materials),
+        keywords=r.texts("keywords"),
+        applicant_kinds=r.texts("applicants", choices=APPLICANT_KINDS),
         raw=dict(raw),
     )
 

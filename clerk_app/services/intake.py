@@ -242,7 +242,8 @@ class IntakeService:
             session.add(app)
             before = None
             event_type = "application.confirmed"
-        self._write_people(session, app, form, now)
+        with session.no_autoflush:
+            self._write_people(session, app, form, now)
         self._write_materials(session, app, assessment, form)
         status = move(ApplicationStatus(app.status), status_after(outcome))
         app.status = status.value

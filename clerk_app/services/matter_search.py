@@ -17,7 +17,7 @@ class MatterSearchService:
         self._index: MatterIndex | None = None
 
     def refresh(self) -> None:
-        index = MatterIndex(SearchEntry(m.code, m.name, m.active)
+        index = MatterIndex(SearchEntry(m.code, m.name, m.active, m.keywords)
                             for m in self.catalogue.current_matters())
         with self._lock:
             self._index = index

@@ -1,22 +1,29 @@
 """Matter search (事项检索) as the clerk types: name words, code, full pinyin, pinyin initials.
 
-The index keeps three newline-separated corpora (names, codes, pinyin syllables) so that one
-C-level regex scan covers every matter; matches are mapped back to matters by offset.
-A latin query such as `dibao`, `dbsq` or `gtgsh` matches when its letters can be split into
-pieces that each begin a syllable of the name, in order (最低生活保障 -> zui DI sheng huo BAO).
+Every word of the query must match a matter, in any order. A word matches by
+- name substring (80 at the start of the name, else 60), or a Chinese abbreviation whose
+  characters appear in order (低保 -> 最低生活保障: 35/25);
+- matter code substring (95 as prefix, else 70);
+- full pinyin substring (55/45): `dibao` is not in `zuidishenghuobaozhang`, but
+- syllable pieces (40/30): the letters split into pieces that each begin a syllable, in order
+  (`dibao` -> zui DI sheng huo BAO zhang, `dbsq`, `gtgsh`).
+An inverted index from characters to matters narrows each word to a few candidates before
+the exact checks, and each word's scores are cached while the clerk keeps typing.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pypinyin import Style, lazy_pinyin
 
 _LATIN = re.compile(r"^[a-z]+$")
-_DIGITS = re.compile(r"^[0-9A-Z-]+$")
+_CODE = re.compile(r"^[0-9A-Z-]+$")
+_RANK_SPAN = 1 << 24  # ties on score are broken by a static rank (shorter names first)
+_SINGLES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,11 @@ class SearchEntry:
     code: str
     name: str
     active: bool = True
+    keywords: tuple[str, ...] = ()  # 简称 such as 低保, matched like the name
+
+    @property
+    def searchable(self) -> str:
+        return "|".join((self.name, *self.keywords))
 
 
 @dataclass(frozen=True)
@@ -39,48 +51,38 @@ class SearchHit:
 def syllables(name: str) -> list[str]:
     """Pinyin syllables of a name (non-Chinese runs kept as lower-case words)."""
     parts = lazy_pinyin(name, style=Style.NORMAL, errors="default")
-    out = []
-    for part in parts:
-        word = part.lower().strip()
-        if word and word.isalnum():
-            out.append(word)
-    return out
+    return [w for w in (p.lower().strip() for p in parts) if w and (w.isalnum() or w == "|")]
 
 
-def _abbreviation_pattern(token: str) -> re.Pattern[str]:
-    """Regex over ' syl syl …' lines: the token's letters split into syllable-initial pieces."""
-    pieces = [" " + re.escape(token[0])]
+def _piece_pattern(token: str) -> re.Pattern[str]:
+    """Regex over ' syl syl …': the token's letters split into syllable-initial pieces."""
+    parts = [" " + re.escape(token[0])]
     for ch in token[1:]:
         c = re.escape(ch)
-        pieces.append(f"(?:{c}|[^ \\n]* (?:[^ \\n]+ )*?{c})")
-    return re.compile("".join(pieces))
+        parts.append(f"(?:{c}|[^ ]* (?:[^ ]+ )*?{c})")
+    return re.compile("".join(parts))
 
 
-class _Corpus:
-    """Newline-joined texts with the offset of each line, for offset -> index mapping."""
+def _inverted(texts: Iterable[str]) -> dict[str, frozenset[int]]:
+    index: dict[str, set[int]] = {}
+    for position, text in enumerate(texts):
+        for ch in set(text):
+            index.setdefault(ch, set()).add(position)
+    return {ch: frozenset(ids) for ch, ids in index.items()}
 
-    def __init__(self, lines: Sequence[str]) -> None:
-        self.text = "\n".join(lines)
-        self.starts: list[int] = []
-        offset = 0
-        for line in lines:
-            self.starts.append(offset)
-            offset += len(line) + 1
 
-    def index_of(self, offset: int) -> int:
-        return bisect_right(self.starts, offset) - 1
-
-    def line_start(self, index: int) -> int:
-        return self.starts[index]
-
-    def matches(self, pattern: re.Pattern[str]) -> dict[int, int]:
-        """index -> offset of the first match within that line."""
-        found: dict[int, int] = {}
-        for match in pattern.finditer(self.text):
-            index = self.index_of(match.start())
-            if index not in found:
-                found[index] = match.start() - self.starts[index]
-        return found
+def _having_all(index: dict[str, frozenset[int]], chars: str) -> set[int]:
+    sets = []
+    for ch in set(chars):
+        ids = index.get(ch)
+        if ids is None:
+            return set()
+        sets.append(ids)
+    sets.sort(key=len)
+    result = set(sets[0])
+    for ids in sets[1:]:
+        result &= ids
+    return result
 
 
 class MatterIndex:
@@ -88,62 +90,116 @@ class MatterIndex:
 
     def __init__(self, entries: Iterable[SearchEntry]) -> None:
         self.entries = list(entries)
-        self._names = _Corpus([e.name for e in self.entries])
-        self._codes = _Corpus([e.code for e in self.entries])
-        self._syllables = [syllables(e.name) for e in self.entries]
-        self._pinyin = _Corpus([" " + " ".join(s) for s in self._syllables])
-        self._full = _Corpus(["".join(s) for s in self._syllables])
+        self._names = [e.searchable for e in self.entries]
+        self._codes = [e.code.upper() for e in self.entries]
+        syls = [syllables(e.searchable) for e in self.entries]
+        self._full = ["".join(s) for s in syls]
+        self._lines = [" " + " ".join(s) for s in syls]
+        self._name_chars = _inverted(self._names)
+        self._code_chars = _inverted(self._codes)
+        self._pinyin_chars = _inverted(self._full)
+        self._cache: dict[str, dict[int, int]] = {}
+        order = sorted(range(len(self.entries)),
+                       key=lambda i: (len(self.entries[i].name), self._codes[i]))
+        self._static_rank = [0] * len(self.entries)
+        for position, i in enumerate(order):
+            self._static_rank[i] = position
+        self._penalty = [0 if e.active else 50 for e in self.entries]
+        self._by_name = {e.name: i for i, e in enumerate(self.entries)}
+        self._by_name.update({k: i for i, e in enumerate(self.entries) for k in e.keywords})
+        self._by_code = {code: i for i, code in enumerate(self._codes)}
+        # single letters and digits match thousands of matters: score them once, up front
+        self._single = {ch: self._score_token(ch) for ch in _SINGLES}
 
     def __len__(self) -> int:
         return len(self.entries)
 
+    def clear_cache(self) -> None:
+        """Forget cached word scores (benchmarks measure typing from scratch)."""
+        self._cache.clear()
+
     def _token_scores(self, token: str) -> dict[int, int]:
-        """Score of each matter that matches one query token (higher is better)."""
+        """Scores of one word, narrowed from the cached scores of its longest typed prefix:
+        whatever matches a word also matches every prefix of it."""
+        if token in self._single:
+            return self._single[token]
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        within = None
+        for end in range(len(token) - 1, 0, -1):
+            prefix = self._cache.get(token[:end]) or self._single.get(token[:end])
+            if prefix is not None:
+                within = prefix.keys()
+                break
+        if len(self._cache) > 4096:
+            self._cache.clear()
+        scores = self._cache[token] = self._score_token(token, within)
+        return scores
+
+    def _score_token(self, token: str, within: Iterable[int] | None = None) -> dict[int, int]:
+        """Score of each matter that matches one query word (higher is better)."""
         scores: dict[int, int] = {}
+        allowed = None if within is None else set(within)
 
-        def offer(found: dict[int, int], best: int, other: int) -> None:
-            for index, offset in found.items():
-                score = best if offset == 0 else other
-                if score > scores.get(index, 0):
-                    scores[index] = score
+        def having_all(index: dict[str, frozenset[int]], chars: str) -> set[int]:
+            found = _having_all(index, chars)
+            return found if allowed is None else found & allowed
 
-        literal = re.compile(re.escape(token))
-        offer(self._names.matches(literal), 80, 60)
+        names = self._names
+        spread = re.compile(".*?".join(re.escape(ch) for ch in token))
+        for i in having_all(self._name_chars, token):
+            at = names[i].find(token)
+            if at >= 0:
+                scores[i] = 80 if at == 0 else 60
+            elif len(token) > 1:
+                match = spread.search(names[i])
+                if match:
+                    scores[i] = 35 if match.start() == 0 else 25
         upper = token.upper()
-        if _DIGITS.match(upper):
-            offer(self._codes.matches(re.compile(re.escape(upper))), 95, 70)
+        if _CODE.match(upper):
+            codes = self._codes
+            for i in having_all(self._code_chars, upper):
+                at = codes[i].find(upper)
+                if at >= 0:
+                    scores[i] = max(scores.get(i, 0), 95 if at == 0 else 70)
         lower = token.lower()
         if _LATIN.match(lower):
-            offer(self._full.matches(re.compile(re.escape(lower))), 55, 45)
-            offer(self._pinyin.matches(_abbreviation_pattern(lower)), 40, 30)
+            full, lines = self._full, self._lines
+            pieces = _piece_pattern(lower)
+            for i in having_all(self._pinyin_chars, lower):
+                at = full[i].find(lower)
+                if at >= 0:
+                    score = 55 if at == 0 else 45
+                else:
+                    match = pieces.search(lines[i])
+                    if match is None:
+                        continue
+                    score = 40 if match.start() == 0 else 30
+                if score > scores.get(i, 0):
+                    scores[i] = score
         return scores
 
     def search(self, query: str, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:
         """Matters matching every word of the query, best first."""
-        tokens = [t for t in query.strip().split() if t]
-        if not tokens:
+        words = query.split()
+        if not words:
             return []
-        total: dict[int, int] | None = None
-        for token in tokens:
-            scores = self._token_scores(token)
-            if total is None:
-                total = scores
-            else:
-                total = {i: total[i] + s for i, s in scores.items() if i in total}
+        total: dict[int, int] = dict(self._token_scores(words[0]))
+        for word in words[1:]:
+            # later words only need checking against what the earlier words matched
+            scores = self._score_token(word, total.keys())
+            total = {i: s + scores[i] for i, s in total.items() if i in scores}
             if not total:
                 return []
-        assert total is not None
-        exact = query.strip().upper()
-        ranked = []
-        for index, score in total.items():
-            entry = self.entries[index]
-            if not entry.active and not include_withdrawn:
-                continue
-            if entry.code == exact or entry.name == query.strip():
-                score += 100
-            if not entry.active:
-                score -= 50
-            ranked.append((-score, len(entry.name), entry.code, index))
-        ranked.sort()
-        return [SearchHit(self.entries[i].code, self.entries[i].name, -neg, self.entries[i].active)
-                for neg, _len, _code, i in ranked[:limit]]
+        exact = query.strip()
+        for i in (self._by_name.get(exact), self._by_code.get(exact.upper())):
+            if i is not None and i in total:
+                total[i] += 100
+        rank, penalty = self._static_rank, self._penalty
+        if not include_withdrawn:
+            total = {i: s for i, s in total.items() if not penalty[i]}
+        keyed = [((penalty[i] - score) * _RANK_SPAN + rank[i], i) for i, score in total.items()]
+        entries = self.entries
+        return [SearchHit(entries[i].code, entries[i].name, -(key // _RANK_SPAN), entries[i].active)
+                for key, i in heapq.nsmallest(limit, keyed)]

@@ -11,27 +11,30 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-_STRING = {"type": "string"}
-_CURSOR = {"type": "string", "pattern": "^[0-9]{1,18}$"}
-_DAY_ENTRY = {
+Schema = dict[str, Any]
+"""A JSON Schema (draft 2020-12) as a dict."""
+
+_STRING: Schema = {"type": "string"}
+_CURSOR: Schema = {"type": "string", "pattern": "^[0-9]{1,18}$"}
+_DAY_ENTRY: Schema = {
     "type": "object",
     "required": ["date", "name"],
     "properties": {"date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}, "name": _STRING},
 }
 
-ERROR = {
+ERROR: Schema = {
     "type": "object",
     "required": ["error", "message"],
     "properties": {"error": _STRING, "message": _STRING},
 }
 
-SERVER_TIME = {
+SERVER_TIME: Schema = {
     "type": "object",
     "required": ["server_time"],
     "properties": {"server_time": _STRING, "epoch_ms": {"type": "integer"}},
 }
 
-REGISTRATION = {
+REGISTRATION: Schema = {
     "type": "object",
     "required": ["station", "token", "centre"],
     "properties": {
@@ -42,7 +45,7 @@ REGISTRATION = {
     },
 }
 
-PUSH_RESULT = {
+PUSH_RESULT: Schema = {
     "type": "object",
     "required": ["results"],
     "properties": {
@@ -62,7 +65,7 @@ PUSH_RESULT = {
     },
 }
 
-CATALOGUE_DELTA = {
+CATALOGUE_DELTA: Schema = {
     "type": "object",
     "required": ["cursor", "full", "matters", "withdrawn"],
     "properties": {
@@ -93,7 +96,7 @@ CATALOGUE_DELTA = {
     },
 }
 
-STATUS_CHANGES = {
+STATUS_CHANGES: Schema = {
     "type": "object",
     "required": ["changes", "cursor", "more"],
     "properties": {
@@ -117,7 +120,7 @@ STATUS_CHANGES = {
     },
 }
 
-CALENDAR = {
+CALENDAR: Schema = {
     "type": "object",
     "required": ["cursor", "years"],
     "properties": {
@@ -140,7 +143,7 @@ CALENDAR = {
     },
 }
 
-CENTRE_DAY = {
+CENTRE_DAY: Schema = {
     "type": "object",
     "required": ["date", "centre", "applications", "stations"],
     "properties": {

@@ -45,7 +45,9 @@ CENTRE = CentreInfo(
 STANDARD_EXAMPLE_ID = "11010519491231002X"  # GB 11643's own example
 
 
-def person(name: str, first17: str, phone: str, address: str, label: str = "居民身份证") -> PersonLine:
+def person(
+    name: str, first17: str, phone: str, address: str, label: str = "居民身份证"
+) -> PersonLine:
     number = id_number(first17)
     return PersonLine(
         name=name,
@@ -83,7 +85,7 @@ def _m(
     promised: date | None = None,
 ) -> MaterialLine:
     if received is None:
-        received = required if status is MaterialStatus.RECEIVED else 0
+        received = required if status in (MaterialStatus.RECEIVED, MaterialStatus.DEFECTIVE) else 0
     return MaterialLine(name, form, required, received, status, requirement, promised)
 
 
@@ -101,10 +103,18 @@ MATTERS: dict[str, dict[str, object]] = {
         "materials": (
             _m("个体工商户登记（备案）申请书", "原件", R),
             _m("经营者居民身份证", "原件和复印件", R, 1, 1),
-            _m("经营场所使用证明（房屋租赁合同或产权证明）", "复印件", MaterialStatus.MISSING,
-               requirement="提供经营场所的房屋租赁合同复印件，租赁期限应覆盖申请之日起至少一年，并由出租方签字。"),
-            _m("委托代理人身份证明及授权委托书", "原件", MaterialStatus.DEFECTIVE,
-               requirement="授权委托书缺少委托人签名和委托日期，请由经营者本人签名并注明日期。"),
+            _m(
+                "经营场所使用证明（房屋租赁合同或产权证明）",
+                "复印件",
+                MaterialStatus.MISSING,
+                requirement="提供经营场所的房屋租赁合同复印件，租赁期限应覆盖申请之日起至少一年，并由出租方签字。",
+            ),
+            _m(
+                "委托代理人身份证明及授权委托书",
+                "原件",
+                MaterialStatus.DEFECTIVE,
+                requirement="授权委托书缺少委托人签名和委托日期，请由经营者本人签名并注明日期。",
+            ),
         ),
         "result": "营业执照正本一份、副本一份",
     },
@@ -119,11 +129,20 @@ MATTERS: dict[str, dict[str, object]] = {
             _m("农村宅基地和建房（规划许可）申请表", "原件", R, 2, 2),
             _m("农村宅基地使用承诺书", "原件", R),
             _m("户口簿", "原件和复印件", R),
-            _m("住宅设计图或通用图集", "复印件", MaterialStatus.DEFERRED,
-               requirement="选用县住建局通用图集的，注明图集编号并由设计人签字。",
-               promised=date(2026, 12, 4)),
-            _m("村民小组会议讨论通过的记录", "复印件", MaterialStatus.DEFERRED,
-               requirement="加盖村民委员会公章。", promised=date(2026, 12, 10)),
+            _m(
+                "住宅设计图或通用图集",
+                "复印件",
+                MaterialStatus.DEFERRED,
+                requirement="选用县住建局通用图集的，注明图集编号并由设计人签字。",
+                promised=date(2026, 12, 4),
+            ),
+            _m(
+                "村民小组会议讨论通过的记录",
+                "复印件",
+                MaterialStatus.DEFERRED,
+                requirement="加盖村民委员会公章。",
+                promised=date(2026, 12, 10),
+            ),
         ),
         "result": "乡村建设规划许可证、农村宅基地批准书",
     },
@@ -137,8 +156,9 @@ MATTERS: dict[str, dict[str, object]] = {
         "materials": (
             _m("城乡居民基本养老保险参保登记表", "原件", R),
             _m("居民身份证", "原件", R),
-            _m("户口簿", "原件", MaterialStatus.COMMITTED,
-               requirement="以告知承诺替代，事后核查。"),
+            _m(
+                "户口簿", "原件", MaterialStatus.COMMITTED, requirement="以告知承诺替代，事后核查。"
+            ),
         ),
         "result": "城乡居民基本养老保险参保缴费凭证一份",
     },
@@ -153,12 +173,71 @@ MATTERS: dict[str, dict[str, object]] = {
             _m("仅销售预包装食品经营者备案信息采集表", "原件", R),
             _m("营业执照", "复印件", R),
             _m("法定代表人居民身份证", "复印件", R),
-            _m("食品安全管理制度文本", "原件", MaterialStatus.MISSING,
-               requirement="包括进货查验、贮存管理、从业人员健康管理等制度，并加盖单位公章。"),
+            _m(
+                "食品安全管理制度文本",
+                "原件",
+                MaterialStatus.MISSING,
+                requirement="包括进货查验、贮存管理、从业人员健康管理等制度，并加盖单位公章。",
+            ),
         ),
         "result": "仅销售预包装食品备案回执",
     },
 }
+
+
+COMMITMENTS: dict[str, tuple[CommitmentItem, ...]] = {
+    "城乡居民基本养老保险参保登记": (
+        CommitmentItem("申请人具有本县户籍，年满十六周岁且未参加城镇职工基本养老保险。", "户口簿"),
+        CommitmentItem("申请人未领取国家规定的基本养老保障待遇。", "未领取养老待遇的证明"),
+        CommitmentItem("所提供的银行账户为申请人本人名下的社会保障卡金融账户。", ""),
+    ),
+    "个体工商户设立登记": (
+        CommitmentItem(
+            "申请人对申报的经营场所享有合法使用权，该场所不属于违法建筑。", "经营场所使用证明"
+        ),
+        CommitmentItem("经营场所符合消防安全、环境保护等有关规定。", ""),
+    ),
+    "食品经营许可（仅销售预包装食品备案）": (
+        CommitmentItem(
+            "具有与经营的食品品种、数量相适应的经营场所和贮存设施。", "经营场所平面布局图"
+        ),
+        CommitmentItem(
+            "已建立并落实进货查验、贮存管理和从业人员健康管理等食品安全管理制度。",
+            "食品安全管理制度文本",
+        ),
+        CommitmentItem("从业人员持有有效健康证明。", "从业人员健康证明"),
+    ),
+    "农村村民宅基地和建房（规划许可）审批": (
+        CommitmentItem("申请人户内无其他宅基地，符合“一户一宅”规定。", "无其他宅基地证明"),
+    ),
+}
+
+
+def _materials_for(
+    kind: NoticeKind, materials: tuple[MaterialLine, ...]
+) -> tuple[MaterialLine, ...]:
+    """The checklist outcome each kind of notice implies."""
+    lacking = (MaterialStatus.MISSING, MaterialStatus.DEFECTIVE, MaterialStatus.DEFERRED)
+    out = []
+    for line in materials:
+        if line.status in lacking:
+            if kind is NoticeKind.CORRECTION:
+                status = (
+                    line.status
+                    if line.status is not MaterialStatus.DEFERRED
+                    else MaterialStatus.MISSING
+                )
+                line = replace(line, status=status, promised_date=None)
+            elif kind is NoticeKind.DEFERRED_ACCEPTANCE:
+                line = replace(
+                    line,
+                    status=MaterialStatus.DEFERRED,
+                    promised_date=line.promised_date or date(2026, 12, 3),
+                )
+            elif kind is not NoticeKind.MATERIAL_RECEIPT:
+                line = replace(line, status=R, copies_received=line.copies_required, requirement="")
+        out.append(line)
+    return tuple(out)
 
 
 def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
@@ -175,6 +254,7 @@ def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
     assert agent is None or isinstance(agent, PersonLine)
     unit = info["legal_person"]
     assert unit is None or isinstance(unit, LegalPerson)
+    materials = _materials_for(kind, materials)
     data = NoticeData(
         kind=kind,
         centre=CENTRE,
@@ -212,20 +292,13 @@ def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
             remedies=Remedies("青川县人民政府", "青川县人民法院"),
         )
     if kind is NoticeKind.COMMITMENT:
-        data = replace(
-            data,
-            commitments=(
-                CommitmentItem("申请人具有本县户籍，年满十六周岁且未参加城镇职工基本养老保险。", "户口簿"),
-                CommitmentItem("申请人未领取国家规定的基本养老保障待遇。", "未领取养老待遇的证明"),
-                CommitmentItem("所提供的银行账户为申请人本人名下的社会保障卡金融账户。", ""),
-            ),
-        )
+        data = replace(data, commitments=COMMITMENTS[matter])
     if kind is NoticeKind.SERVICE_RECEIPT:
         data = replace(
             data,
             handover=Handover(
                 documents=(f"受理通知书（{data.serial_no}）", "乡村建设规划许可证（正本）"),
-                recipient=applicant.name,
+                recipient=unit.unit_name if unit else applicant.name,
                 place=CENTRE.address,
                 method="直接送达",
                 servers="陈思远、刘敏",
@@ -237,14 +310,46 @@ def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
 
 
 KIND_MATTERS: dict[NoticeKind, tuple[str, ...]] = {
-    NoticeKind.ACCEPTANCE: ("农村村民宅基地和建房（规划许可）审批", "个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）"),
-    NoticeKind.CORRECTION: ("个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）", "农村村民宅基地和建房（规划许可）审批"),
-    NoticeKind.DEFERRED_ACCEPTANCE: ("农村村民宅基地和建房（规划许可）审批", "个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）"),
-    NoticeKind.COMMITMENT: ("城乡居民基本养老保险参保登记", "个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）"),
-    NoticeKind.REFUSAL: ("农村村民宅基地和建房（规划许可）审批", "个体工商户设立登记", "城乡居民基本养老保险参保登记"),
-    NoticeKind.ON_THE_SPOT: ("城乡居民基本养老保险参保登记", "个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）"),
-    NoticeKind.MATERIAL_RECEIPT: ("个体工商户设立登记", "农村村民宅基地和建房（规划许可）审批", "城乡居民基本养老保险参保登记"),
-    NoticeKind.SERVICE_RECEIPT: ("农村村民宅基地和建房（规划许可）审批", "个体工商户设立登记", "食品经营许可（仅销售预包装食品备案）"),
+    NoticeKind.ACCEPTANCE: (
+        "农村村民宅基地和建房（规划许可）审批",
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+    ),
+    NoticeKind.CORRECTION: (
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+        "农村村民宅基地和建房（规划许可）审批",
+    ),
+    NoticeKind.DEFERRED_ACCEPTANCE: (
+        "农村村民宅基地和建房（规划许可）审批",
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+    ),
+    NoticeKind.COMMITMENT: (
+        "城乡居民基本养老保险参保登记",
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+    ),
+    NoticeKind.REFUSAL: (
+        "农村村民宅基地和建房（规划许可）审批",
+        "个体工商户设立登记",
+        "城乡居民基本养老保险参保登记",
+    ),
+    NoticeKind.ON_THE_SPOT: (
+        "城乡居民基本养老保险参保登记",
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+    ),
+    NoticeKind.MATERIAL_RECEIPT: (
+        "个体工商户设立登记",
+        "农村村民宅基地和建房（规划许可）审批",
+        "城乡居民基本养老保险参保登记",
+    ),
+    NoticeKind.SERVICE_RECEIPT: (
+        "农村村民宅基地和建房（规划许可）审批",
+        "个体工商户设立登记",
+        "食品经营许可（仅销售预包装食品备案）",
+    ),
 }
 
 

@@ -15,7 +15,7 @@ import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -414,7 +414,7 @@ class PlatformStore:
                 select(Event.station, func.max(Event.occurred_at))
                 .where(Event.station.in_([s.code for s in stations]))
                 .group_by(Event.station)
-            ).tuples().all())
+            ).all())
         return {
             "date": day,
             "centre": station.centre,
@@ -428,15 +428,13 @@ class PlatformStore:
         }
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """MAX() bypasses the column type on SQLite: re-attach UTC to a naive value."""
-    from datetime import UTC
-
-    if value is None or value.tzinfo is not None:
-        return value
-    if isinstance(value, str):  # pragma: no cover - drivers returning text
+def _aware(value: Any) -> datetime | None:
+    """MAX() bypasses the column type on SQLite: read its naive text or datetime as UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _mask_id(number: str) -> str:
@@ -447,9 +445,11 @@ def _mask_id(number: str) -> str:
 
 
 def _centre_line(row: Application) -> dict[str, Any]:
-    snapshot = row.snapshot or {}
-    applicant = snapshot.get("applicant") if isinstance(snapshot.get("applicant"), dict) else {}
-    matter = snapshot.get("matter") if isinstance(snapshot.get("matter"), dict) else {}
+    snapshot: dict[str, Any] = dict(row.snapshot or {})
+    applicant = snapshot.get("applicant")
+    applicant = applicant if isinstance(applicant, dict) else {}
+    matter = snapshot.get("matter")
+    matter = matter if isinstance(matter, dict) else {}
     clerk = snapshot.get("clerk")
     if isinstance(clerk, dict):
         clerk = clerk.get("name", "")

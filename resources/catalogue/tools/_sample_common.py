@@ -90,6 +90,7 @@ def matter_code(body_key: str, kind: str, seq: int) -> str:
 
 # ---------------------------------------------------------------- remedies
 
+
 def remedies_admin(body: str) -> str:
     return (
         f"申请人对{body}作出的决定不服的,可以自知道或者应当知道该行政行为之日起六十日内,"
@@ -108,6 +109,7 @@ def remedies_service(body: str) -> str:
 
 
 # ---------------------------------------------------------------- materials
+
 
 def mat(
     mid: str,
@@ -150,59 +152,118 @@ def mat(
     return m
 
 
-def id_card(who: str = "申请人", *, form: str = "原件", mid: str = "id_card", copies: int = 1,
-            core: bool = True, cond: str | None = None, when: str | None = None) -> dict[str, Any]:
+def id_card(
+    who: str = "申请人",
+    *,
+    form: str = "原件",
+    mid: str = "id_card",
+    copies: int = 1,
+    core: bool = True,
+    cond: str | None = None,
+    when: str | None = None,
+) -> dict[str, Any]:
     notes = "原件现场核验后当场退还;可出示电子身份证或在窗口读卡核验。"
     if form == "原件和复印件":
         notes = "原件现场核验后当场退还,复印件留存(正反面复印在同一页)。可出示电子身份证,由窗口打印留存。"
-    return mat(mid, f"{who}居民身份证", form=form, copies=copies, medium="纸质或电子",
-               source="政府部门核发", core=core, e_licence="居民身份证", notes=notes,
-               cond=cond, when=when)
+    return mat(
+        mid,
+        f"{who}居民身份证",
+        form=form,
+        copies=copies,
+        medium="纸质或电子",
+        source="政府部门核发",
+        core=core,
+        e_licence="居民身份证",
+        notes=notes,
+        cond=cond,
+        when=when,
+    )
 
 
-def hukou(*, form: str = "原件", core: bool = False, deferrable: bool = True,
-          commitment: bool = True, cond: str | None = None, when: str | None = None,
-          notes: str | None = None) -> dict[str, Any]:
-    return mat("hukou", "居民户口簿", form=form, medium="纸质或电子", source="政府部门核发",
-               core=core, deferrable=deferrable, commitment=commitment, e_licence="户口簿",
-               cond=cond, when=when,
-               notes=notes if notes is not None else
-               "提供户主页及本人页;户籍信息可通过公安部门共享数据核验的,可以书面承诺代替。")
+def hukou(
+    *,
+    form: str = "原件",
+    core: bool = False,
+    deferrable: bool = True,
+    commitment: bool = True,
+    cond: str | None = None,
+    when: str | None = None,
+    notes: str | None = None,
+) -> dict[str, Any]:
+    return mat(
+        "hukou",
+        "居民户口簿",
+        form=form,
+        medium="纸质或电子",
+        source="政府部门核发",
+        core=core,
+        deferrable=deferrable,
+        commitment=commitment,
+        e_licence="户口簿",
+        cond=cond,
+        when=when,
+        notes=notes
+        if notes is not None
+        else "提供户主页及本人页;户籍信息可通过公安部门共享数据核验的,可以书面承诺代替。",
+    )
 
 
 def agent_materials(letter_note: str = "") -> list[dict[str, Any]]:
     return [
-        mat("power_of_attorney", "授权委托书", cond="委托他人办理的提供", when="agent",
+        mat(
+            "power_of_attorney",
+            "授权委托书",
+            cond="委托他人办理的提供",
+            when="agent",
             notes=letter_note or "载明委托事项、权限和期限,由委托人签名(或按指印)。",
-            sample="授权委托书(样表)"),
-        id_card("受托人", mid="agent_id_card", core=False, cond="委托他人办理的提供",
-                when="agent"),
+            sample="授权委托书(样表)",
+        ),
+        id_card("受托人", mid="agent_id_card", core=False, cond="委托他人办理的提供", when="agent"),
     ]
 
 
 def bank_account(*, mid: str = "bank_account", deferrable: bool = True) -> dict[str, Any]:
-    return mat(mid, "本人社会保障卡(金融账户)或银行账户信息", form="复印件", medium="纸质或电子",
-               source="其他", deferrable=deferrable, e_licence="社会保障卡",
-               notes="用于资金发放,须为申请人本人账户;优先使用社会保障卡金融账户(惠民惠农财政补贴资金“一卡通”)。")
+    return mat(
+        mid,
+        "本人社会保障卡(金融账户)或银行账户信息",
+        form="复印件",
+        medium="纸质或电子",
+        source="其他",
+        deferrable=deferrable,
+        e_licence="社会保障卡",
+        notes="用于资金发放,须为申请人本人账户;优先使用社会保障卡金融账户(惠民惠农财政补贴资金“一卡通”)。",
+    )
 
 
 def econ_authorisation() -> dict[str, Any]:
-    return mat("econ_authorisation", "家庭经济状况核对授权书", core=True, copies=1,
-               notes="共同生活的家庭成员中年满16周岁的均须本人签名(或按指印),授权核对收入、财产等信息。",
-               sample="家庭经济状况核对授权书(样表)")
+    return mat(
+        "econ_authorisation",
+        "家庭经济状况核对授权书",
+        core=True,
+        copies=1,
+        notes="共同生活的家庭成员中年满16周岁的均须本人签名(或按指印),授权核对收入、财产等信息。",
+        sample="家庭经济状况核对授权书(样表)",
+    )
 
 
 def admin_license_fee() -> dict[str, Any]:
-    return {"charged": False, "standard": "不收费",
-            "basis": "《中华人民共和国行政许可法》第五十八条:行政机关实施行政许可不得收取任何费用,法律、行政法规另有规定的除外。"}
+    return {
+        "charged": False,
+        "standard": "不收费",
+        "basis": "《中华人民共和国行政许可法》第五十八条:行政机关实施行政许可不得收取任何费用,法律、行政法规另有规定的除外。",
+    }
 
 
 def no_fee(extra: str = "") -> dict[str, Any]:
-    return {"charged": False, "standard": "不收费",
-            "basis": extra or "本事项不属于行政事业性收费项目,依法不收取任何费用。"}
+    return {
+        "charged": False,
+        "standard": "不收费",
+        "basis": extra or "本事项不属于行政事业性收费项目,依法不收取任何费用。",
+    }
 
 
 # ---------------------------------------------------------------- matters
+
 
 def wd(days: int) -> dict[str, Any]:
     return {"days": days, "unit": "working"}
@@ -212,8 +273,15 @@ def nd(days: int) -> dict[str, Any]:
     return {"days": days, "unit": "natural"}
 
 
-def step(name: str, days: int, basis: str, *, counts: bool = True, unit: str | None = None,
-         charged: bool = False) -> dict[str, Any]:
+def step(
+    name: str,
+    days: int,
+    basis: str,
+    *,
+    counts: bool = True,
+    unit: str | None = None,
+    charged: bool = False,
+) -> dict[str, Any]:
     s: dict[str, Any] = {"name": name, "days": days}
     if unit:
         s["unit"] = unit
@@ -224,6 +292,25 @@ def step(name: str, days: int, basis: str, *, counts: bool = True, unit: str | N
 def faq(*pairs: tuple[str, str]) -> list[dict[str, str]]:
     return [{"q": q, "a": a} for q, a in pairs]
 
+
+# 简称/俗称 the public and clerks use (事项关键词), searchable like the name.
+KEYWORDS: dict[str, list[str]] = {
+    "最低生活保障申请": ["低保"],
+    "特困人员救助供养申请": ["五保", "特困供养"],
+    "城乡居民基本养老保险参保登记": ["城乡居保", "农村养老保险"],
+    "城乡居民基本养老保险待遇领取": ["领养老金"],
+    "城乡居民基本医疗保险参保登记": ["医保", "居民医保"],
+    "残疾人证新办": ["办残疾证"],
+    "困难残疾人生活补贴和重度残疾人护理补贴申请": ["两项补贴", "残疾人两项补贴"],
+    "高龄津贴申领": ["高龄补贴", "老年补贴"],
+    "惠民殡葬补贴申领": ["丧葬补贴"],
+    "个体工商户设立登记": ["个体户", "营业执照"],
+    "就业创业证申领": ["失业证", "就业失业登记证"],
+    "社会保障卡申领": ["社保卡"],
+    "农村宅基地和建房（规划许可）申请": ["建房", "修房子"],
+    "农村危房改造补助申请": ["危改"],
+    "耕地地力保护补贴申报": ["种粮补贴"],
+}
 
 ADMIN_KINDS = {"行政许可", "行政确认", "行政给付", "行政裁决", "行政奖励", "其他行政权力"}
 
@@ -260,7 +347,9 @@ def matter(
 ) -> dict[str, Any]:
     deciding = deciding or BODIES[body][0]
     if remedies is None:
-        remedies = remedies_admin(deciding) if kind in ADMIN_KINDS else remedies_service(deciding)
+        # An entrusted or jointly reviewed decision is the named body's own act.
+        body_name = deciding.split("(")[0]
+        remedies = remedies_admin(body_name) if kind in ADMIN_KINDS else remedies_service(body_name)
     first = windows[0]
     m: dict[str, Any] = {
         "code": matter_code(body, kind, seq),
@@ -268,6 +357,7 @@ def matter(
         "name": name,
         "kind": kind,
         "windows": windows,
+        "keywords": KEYWORDS.get(name.replace("(", "（").replace(")", "）"), []),
         "applicants": applicants or ["自然人"],
         "accepting_body": accepting,
         "deciding_body": deciding,

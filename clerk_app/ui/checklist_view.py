@@ -1,0 +1,192 @@
+"""The checklist table: keyboard-editable, with digit keys 1-7 choosing a material's state.
+
+Keys on a row: 1 已收取, 2 电子证照已核验, 3 容缺, 4 告知承诺, 5 免交, 6 缺失, 7 不符合要求 (only
+those the matter allows); after 容缺 the promised date opens for editing, after 免交 and 不符合要求
+the note; otherwise the cursor moves to the next material that applies. Space ticks a condition
+the clerk judges; F2 or Enter edits the current cell; Up/Down/Left/Right move.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHeaderView,
+    QLineEdit,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from clerk_app.domain.catalogue import MATERIAL_FORMS
+from clerk_app.domain.checklist import MaterialState
+from clerk_app.i18n import _
+from clerk_app.ui.checklist_model import (
+    MAX_COPIES,
+    STATE_ORDER,
+    ChecklistModel,
+    Column,
+    allowed_states,
+    state_key,
+)
+
+Index = QModelIndex | QPersistentModelIndex
+
+_DIGITS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(1, len(STATE_ORDER) + 1)}
+_NEEDS_INPUT = {MaterialState.DEFERRED: Column.PROMISED, MaterialState.WAIVED: Column.NOTE,
+                MaterialState.DEFECTIVE: Column.NOTE}
+
+
+class ChecklistDelegate(QStyledItemDelegate):
+    """Editors for the checklist cells: state and form menus, copies, date, note."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        model = cast(ChecklistModel, index.model())
+        column = Column(index.column())
+        if column is Column.STATE:
+            combo = QComboBox(parent)
+            for state in allowed_states(model.material(index.row())):
+                combo.addItem(f"{state_key(state)} {state.label}", state.value)
+            return combo
+        if column is Column.FORM:
+            combo = QComboBox(parent)
+            for form in MATERIAL_FORMS:
+                combo.addItem(form, form)
+            return combo
+        if column is Column.COPIES:
+            spin = QSpinBox(parent)
+            spin.setRange(0, MAX_COPIES)
+            return spin
+        if column is Column.PROMISED:
+            edit = QDateEdit(parent)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setCalendarPopup(True)
+            return edit
+        line = QLineEdit(parent)
+        line.setMaxLength(500)
+        return line
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(editor.findData(value), 0))
+        elif isinstance(editor, QSpinBox):
+            editor.setValue(int(value or 0))
+        elif isinstance(editor, QDateEdit):
+            model = cast(ChecklistModel, index.model())
+            editor.setDate(value if isinstance(value, QDate) and value.isValid()
+                           else QDate(model.default_promise()))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(str(value or ""))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        value: Any
+        if isinstance(editor, QComboBox):
+            value = editor.currentData()
+        elif isinstance(editor, QSpinBox):
+            value = editor.value()
+        elif isinstance(editor, QDateEdit):
+            value = editor.date()
+        elif isinstance(editor, QLineEdit):
+            value = editor.text()
+        else:
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+
+class ChecklistTable(QTableView):
+    """The material checklist, driven from the keyboard.
+
+    Signals:
+        hint(str): a short message for the clerk (what a key did, or why it was refused).
+    """
+
+    hint = Signal(str)
+
+    def __init__(self, model: ChecklistModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self._model = model
+        self.setItemDelegate(ChecklistDelegate(self))
+        self.setTabKeyNavigation(False)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.SelectedClicked)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        widths = {Column.REQUIREMENT: 130, Column.REQUIRED: 110, Column.STATE: 110,
+                  Column.FORM: 92, Column.COPIES: 64, Column.PROMISED: 96, Column.NOTE: 150}
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
+        self.verticalHeader().setDefaultSectionSize(28)
+        self.setToolTip(_("1 已收取  2 电子证照已核验  3 容缺  4 告知承诺  5 免交  6 缺失  "
+                          "7 不符合要求；空格 勾选条件；F2 或 Enter 修改单元格"))
+        model.modelReset.connect(self._after_reset)
+
+    def focus_first(self) -> None:
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if not self.currentIndex().isValid() and self._model.rowCount() > 0:
+            self.setCurrentIndex(self._model.index(self._first_applicable(0), Column.STATE))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if index.isValid() and modifiers == Qt.KeyboardModifier.NoModifier:
+            key = Qt.Key(event.key())
+            if key in _DIGITS:
+                self._choose_state(index.row(), STATE_ORDER[_DIGITS[key] - 1])
+                return
+            if key == Qt.Key.Key_Space:
+                if self._model.toggle_clerk_condition(index.row()):
+                    self.hint.emit(_("已切换「{name}」的条件").format(
+                        name=self._model.material(index.row()).name))
+                    return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                    self._model.flags(index) & Qt.ItemFlag.ItemIsEditable):
+                self.edit(index)
+                return
+        super().keyPressEvent(event)
+
+    def _choose_state(self, row: int, state: MaterialState) -> None:
+        problem = self._model.set_state(row, state)
+        name = self._model.material(row).name
+        if problem:
+            self.hint.emit(problem)
+            return
+        column = _NEEDS_INPUT.get(state)
+        if column is not None:
+            index = self._model.index(row, column)
+            self.setCurrentIndex(index)
+            self.edit(index)
+            what = _("承诺补交日期") if column is Column.PROMISED else _("理由或问题")
+            self.hint.emit(_("「{name}」：{state}，请填写{what}后按 Enter").format(
+                name=name, state=state.label, what=what))
+            return
+        self.hint.emit(_("「{name}」：{state}").format(name=name, state=state.label))
+        following = self._first_applicable(row + 1)
+        if following < self._model.rowCount():
+            self.setCurrentIndex(self._model.index(following, Column.STATE))
+
+    def _first_applicable(self, start: int) -> int:
+        row = start
+        while row < self._model.rowCount() and not self._model.applicable(row):
+            row += 1
+        return row if row < self._model.rowCount() else max(start - 1, 0)
+
+    def _after_reset(self) -> None:
+        if self._model.rowCount() > 0:
+            self.setCurrentIndex(self._model.index(0, Column.STATE))

@@ -1,0 +1,243 @@
+"""The decision (受理决定): the outcome the domain proposes, explained, and the clerk's choice.
+
+Shows the proposed outcome with its explanation, the 一次性补正 list (every missing or
+defective material with what is required), everything that still blocks confirmation, the
+refusal section (不予受理: ground, reason, legal basis, and the body to apply to) and, once
+confirmed, the application number and due date.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
+from clerk_app.i18n import _
+from clerk_app.services.intake import Assessment, ConfirmResult
+from clerk_app.services.intake_form import FieldProblem
+from clerk_app.ui.widgets import ERROR_COLOUR, NOTE_COLOUR, OK_COLOUR, plain_label
+
+CONFIRM_KEYS = "Ctrl+Enter"
+DEFAULT_BASIS = _("《中华人民共和国行政许可法》第三十二条")
+
+_OUTCOME_COLOURS = {
+    Outcome.CORRECTION: "#9a5b00",
+    Outcome.REFUSED: ERROR_COLOUR,
+}
+
+
+def confirm_text(outcome: Outcome) -> str:
+    label = {
+        Outcome.CORRECTION: _("出具一次性补正告知"),
+        Outcome.REFUSED: _("确认不予受理"),
+        Outcome.DONE_ON_SPOT: _("确认即办"),
+    }.get(outcome, _("确认{outcome}").format(outcome=outcome.label))
+    return f"{label} ({CONFIRM_KEYS})"
+
+
+class DecisionPanel(QWidget):
+    """Proposed outcome, problems, refusal and the confirm button.
+
+    Signals:
+        changed(): the refusal section was edited.
+        confirm_requested(): the clerk pressed the confirm button.
+    """
+
+    changed = Signal()
+    confirm_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.outcome = plain_label()
+        font = self.outcome.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.outcome.setFont(font)
+        layout.addWidget(self.outcome)
+        self.explanation = plain_label(wrap=True)
+        layout.addWidget(self.explanation)
+        self.correction_title = plain_label()
+        self.correction_title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.correction_title)
+        self.correction = plain_label(wrap=True)
+        self.correction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.correction)
+        self.blockers = plain_label(wrap=True)
+        self.blockers.setStyleSheet(f"color: {ERROR_COLOUR};")
+        layout.addWidget(self.blockers)
+
+        self.refuse = QCheckBox(_("不予受理(&R)"))
+        layout.addWidget(self.refuse)
+        self.refusal_box = QGroupBox(_("不予受理"))
+        form = QFormLayout(self.refusal_box)
+        self.ground = QComboBox()
+        for ground in RefusalGround:
+            self.ground.addItem(ground.label, ground.value)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText(_("向申请人说明的理由"))
+        self.reason.setMaxLength(1000)
+        self.basis = QLineEdit()
+        self.basis.setPlaceholderText(_("如：{basis}").format(basis=DEFAULT_BASIS))
+        self.basis.setMaxLength(500)
+        self.redirect = QLineEdit()
+        self.redirect.setPlaceholderText(_("如：某某县市场监督管理局"))
+        self.redirect.setMaxLength(200)
+        form.addRow(_("理由类别"), self.ground)
+        form.addRow(_("理由"), self.reason)
+        form.addRow(_("法律依据"), self.basis)
+        form.addRow(_("应向何机关申请"), self.redirect)
+        self.refusal_box.hide()
+        layout.addWidget(self.refusal_box)
+
+        self.confirm = QPushButton(confirm_text(Outcome.ACCEPTED))
+        self.confirm.setToolTip(_("确认本次决定并生成办件编号（{keys}）").format(keys=CONFIRM_KEYS))
+        self.confirm.setAutoDefault(False)
+        layout.addWidget(self.confirm)
+
+        self.result = QFrame()
+        self.result.setFrameShape(QFrame.Shape.StyledPanel)
+        result_layout = QVBoxLayout(self.result)
+        self.result_title = plain_label()
+        self.result_title.setStyleSheet(f"color: {OK_COLOUR}; font-weight: bold;")
+        self.result_number = plain_label()
+        number_font = self.result_number.font()
+        number_font.setPointSizeF(number_font.pointSizeF() * 1.3)
+        number_font.setBold(True)
+        self.result_number.setFont(number_font)
+        self.result_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result_details = plain_label(wrap=True)
+        for widget in (self.result_title, self.result_number, self.result_details):
+            result_layout.addWidget(widget)
+        self.result.hide()
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+        self.refuse.toggled.connect(self._refuse_toggled)
+        self.ground.currentIndexChanged.connect(self._ground_changed)
+        for edit in (self.reason, self.basis, self.redirect):
+            edit.textEdited.connect(lambda _text: self.changed.emit())
+        self.confirm.clicked.connect(self.confirm_requested)
+        self._ground_changed()
+
+    # -- the refusal ----------------------------------------------------------------------
+
+    def refusal(self) -> Refusal | None:
+        if not self.refuse.isChecked():
+            return None
+        ground = RefusalGround(str(self.ground.currentData()))
+        return Refusal(ground=ground, reason=self.reason.text(), legal_basis=self.basis.text(),
+                       redirect_body=self.redirect.text() if ground is RefusalGround.NOT_OUR_MATTER
+                       else "")
+
+    def load_refusal(self, refusal: Refusal | None) -> None:
+        self.blockSignals(True)
+        try:
+            self.refuse.setChecked(refusal is not None)
+            self.ground.setCurrentIndex(max(self.ground.findData(
+                refusal.ground.value if refusal else RefusalGround.NOT_ELIGIBLE.value), 0))
+            self.reason.setText(refusal.reason if refusal else "")
+            self.basis.setText(refusal.legal_basis if refusal else "")
+            self.redirect.setText(refusal.redirect_body if refusal else "")
+        finally:
+            self.blockSignals(False)
+        self.refusal_box.setVisible(refusal is not None)
+        self._ground_changed()
+
+    # -- showing the assessment -----------------------------------------------------------
+
+    def show_assessment(self, assessment: Assessment) -> None:
+        outcome = assessment.check.outcome
+        self.outcome.setText(_("拟作结论：{outcome}").format(outcome=outcome.label))
+        self.outcome.setStyleSheet(f"color: {_OUTCOME_COLOURS.get(outcome, OK_COLOUR)};")
+        explanation = assessment.check.explanation
+        if outcome is Outcome.REFUSED and assessment.proposed is not Outcome.REFUSED:
+            explanation = _("按材料情况应为「{proposed}」；您选择了不予受理，须写明理由和法律依据").format(
+                proposed=assessment.proposed.label)
+        self.explanation.setText(explanation)
+        problems = assessment.evaluation.problems
+        if problems:
+            self.correction_title.setText(_("一次性补正告知（共 {n} 项）").format(n=len(problems)))
+            self.correction.setText("\n".join(
+                f"{n}. {p.material.name}：{p.required}" for n, p in enumerate(problems, 1)))
+        else:
+            self.correction_title.setText("")
+            self.correction.setText("")
+        self.correction_title.setVisible(bool(problems))
+        self.correction.setVisible(bool(problems))
+        self._show_blockers(list(assessment.check.blockers), list(assessment.field_problems))
+        self.confirm.setText(confirm_text(outcome))
+
+    def _show_blockers(self, blockers: list[str], fields: list[FieldProblem]) -> None:
+        lines = [f"• {m}" for m in blockers] + [f"• {p.message}" for p in fields]
+        if lines:
+            self.blockers.setText(_("确认前须处理：") + "\n" + "\n".join(lines))
+        else:
+            self.blockers.setText("")
+        self.blockers.setVisible(bool(lines))
+
+    def show_refused_confirm(self, problems: list[str]) -> None:
+        """The service refused the confirmation: every problem, in red."""
+        self.blockers.setText(_("未能确认：") + "\n" + "\n".join(f"• {p}" for p in problems))
+        self.blockers.show()
+
+    # -- states ---------------------------------------------------------------------------
+
+    def set_editable(self, editable: bool) -> None:
+        for widget in (self.refuse, self.ground, self.reason, self.basis, self.confirm):
+            widget.setEnabled(editable)
+        self._ground_changed()
+        if not editable:
+            self.redirect.setEnabled(False)
+
+    def show_result(self, result: ConfirmResult) -> None:
+        self.result_title.setText(_("已确认：{outcome}").format(outcome=result.outcome.label))
+        self.result_number.setText(_("办件编号 {number}").format(number=result.application_number))
+        details = [_("办件状态：{status}").format(status=result.status.label)]
+        if result.due_date is not None:
+            due = result.due_date.isoformat()
+            if result.due_provisional:
+                due += _("（暂定，节假日安排未发布）")
+            details.append(_("承诺办结日：{due}").format(due=due))
+        details.append(_("跑动次数：{n}").format(n=result.visits))
+        details.append(_("按 F2 开始下一件"))
+        self.result_details.setText("\n".join(details))
+        self.result_details.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.result.show()
+
+    def reset(self) -> None:
+        self.load_refusal(None)
+        self.result.hide()
+        self.outcome.setText("")
+        self.explanation.setText("")
+        self.correction_title.hide()
+        self.correction.hide()
+        self.blockers.hide()
+        self.confirm.setText(confirm_text(Outcome.ACCEPTED))
+
+    def tab_chain(self) -> list[QWidget]:
+        return [self.refuse, self.ground, self.reason, self.basis, self.redirect, self.confirm]
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _refuse_toggled(self, on: bool) -> None:
+        self.refusal_box.setVisible(on)
+        if not self.signalsBlocked():
+            self.changed.emit()
+
+    def _ground_changed(self) -> None:
+        not_ours = self.ground.currentData() == RefusalGround.NOT_OUR_MATTER.value
+        self.redirect.setEnabled(not_ours and self.confirm.isEnabled())
+        if not self.signalsBlocked():
+            self.changed.emit()

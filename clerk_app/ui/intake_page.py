@@ -1,0 +1,205 @@
+"""The intake page: the matter chosen, the applicant, the checklist and the decision, laid out.
+
+It turns what is on screen into an `IntakeForm` (and back); the controller decides what to do
+with it. Sections: ① 申请人 (Alt+1), ② 材料清单 (Alt+2), ③ 受理决定 (Alt+3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from clerk_app.domain.catalogue import Matter
+from clerk_app.i18n import _
+from clerk_app.services.intake import Assessment
+from clerk_app.services.intake_form import FieldProblem, IntakeForm
+from clerk_app.ui.applicant_section import ApplicantSection
+from clerk_app.ui.checklist_model import ChecklistModel
+from clerk_app.ui.checklist_view import ChecklistTable
+from clerk_app.ui.decision_panel import DecisionPanel
+from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class IntakePage(QWidget):
+    """What the clerk fills in for one intake.
+
+    Signals:
+        changed(): anything on the form edited by the clerk.
+    """
+
+    changed = Signal()
+
+    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base: IntakeForm | None = None
+        self.matter: Matter | None = None
+        self._loading = False
+
+        self.title = plain_label()
+        title_font = self.title.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
+        title_font.setBold(True)
+        self.title.setFont(title_font)
+        self.meta = plain_label(wrap=True)
+        self.meta.setStyleSheet(f"color: {NOTE_COLOUR};")
+
+        self.applicant = ApplicantSection()
+        self.checklist_model = ChecklistModel(today)
+        self.checklist = ChecklistTable(self.checklist_model)
+        self.checklist_hint = MessageLine()
+        self.decision = DecisionPanel()
+
+        applicant_box = QGroupBox(_("① 申请人 (Alt+1)"))
+        QVBoxLayout(applicant_box).addWidget(_scrolled(self.applicant))
+        checklist_box = QGroupBox(_("② 材料清单 (Alt+2)　按 1–7 选状态"))
+        checklist_layout = QVBoxLayout(checklist_box)
+        checklist_layout.addWidget(self.checklist)
+        checklist_layout.addWidget(self.checklist_hint)
+        decision_box = QGroupBox(_("③ 受理决定 (Alt+3)"))
+        QVBoxLayout(decision_box).addWidget(_scrolled(self.decision))
+
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(checklist_box)
+        right.addWidget(decision_box)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(applicant_box)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.addWidget(self.title)
+        content_layout.addWidget(self.meta)
+        content_layout.addWidget(self.splitter, 1)
+        self.empty = plain_label(_("按 F2 查找事项开始受理；申请人补交材料时，按 Ctrl+L 输入办件编号。"),
+                                 wrap=True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        self.applicant.changed.connect(self._applicant_changed)
+        self.checklist_model.changed.connect(self._emit_changed)
+        self.checklist.hint.connect(self.checklist_hint.show_note)
+        self.decision.changed.connect(self._emit_changed)
+
+    # -- loading --------------------------------------------------------------------------
+
+    def load(self, matter: Matter, form: IntakeForm) -> None:
+        self._loading = True
+        try:
+            self.matter = matter
+            self._base = form
+            self.title.setText(matter.name)
+            self.meta.setText(self._meta_text(matter, form))
+            self.applicant.load(matter, form)
+            self.checklist_model.load(matter, form.materials, form.context())
+            self.checklist_hint.clear_message()
+            self.decision.reset()
+            self.decision.load_refusal(form.refusal)
+            self.set_editable(True)
+            self.stack.setCurrentIndex(1)
+        finally:
+            self._loading = False
+
+    def clear(self) -> None:
+        self._base = None
+        self.matter = None
+        self.checklist_model.load(None, {}, IntakeForm("", 0).context())
+        self.decision.reset()
+        self.stack.setCurrentIndex(0)
+
+    @property
+    def loaded(self) -> bool:
+        return self._base is not None
+
+    @staticmethod
+    def _meta_text(matter: Matter, form: IntakeForm) -> str:
+        parts = [matter.code, matter.kind, matter.handling.label]
+        if matter.promised_limit.days:
+            parts.append(_("承诺 {limit}").format(limit=matter.promised_limit.label))
+        parts.append(_("窗口：{w}").format(w="、".join(matter.windows)))
+        text = " · ".join(parts)
+        if form.application_number:
+            text = _("补交材料 · 办件编号 {n}").format(n=form.application_number) + "\n" + text
+        return text
+
+    # -- reading --------------------------------------------------------------------------
+
+    def form(self) -> IntakeForm:
+        """The intake as it stands on screen."""
+        assert self._base is not None, "no intake loaded"
+        form = self.applicant.fill(self._base)
+        return replace(form, materials=self.checklist_model.entries(),
+                       clerk_applies=self.checklist_model.clerk_applies(),
+                       refusal=self.decision.refusal())
+
+    # -- showing the assessment -----------------------------------------------------------
+
+    def show_assessment(self, assessment: Assessment, all_field_problems: list[FieldProblem],
+                        overrides: dict[str, str], reveal: bool) -> None:
+        self.applicant.show_problems(all_field_problems, overrides, reveal)
+        self.decision.show_assessment(assessment)
+
+    def set_editable(self, editable: bool) -> None:
+        self.applicant.setEnabled(editable)
+        self.checklist_model.set_editable(editable)
+        self.decision.set_editable(editable)
+
+    # -- focus ----------------------------------------------------------------------------
+
+    def focus_section(self, section: int) -> None:
+        if not self.loaded:
+            return
+        if section == 1:
+            self.applicant.first_input().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        elif section == 2:
+            self.checklist.focus_first()
+        else:
+            target = self.decision.confirm if self.decision.confirm.isEnabled() else (
+                self.decision.refuse)
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def tab_chain(self) -> list[QWidget]:
+        return self.applicant.tab_chain() + [self.checklist] + self.decision.tab_chain()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _applicant_changed(self) -> None:
+        self.checklist_model.set_context(self.applicant.applicant_type(),
+                                         self.applicant.has_agent.isChecked())
+        self._emit_changed()
+
+    def _emit_changed(self) -> None:
+        if not self._loading and self.loaded:
+            self.changed.emit()

@@ -1,0 +1,30 @@
+"""The keyboard map of the main window, in one place (menus, help and documentation)."""
+
+from __future__ import annotations
+
+from clerk_app.i18n import _
+
+FIND_MATTER = "F2"
+LOOKUP_NUMBER = "Ctrl+L"
+CONFIRM = ("Ctrl+Return", "Ctrl+Enter")
+DRAFTS = "Ctrl+D"
+REFRESH_TODAY = "F5"
+IMPORT_CATALOGUE = "Ctrl+O"
+SECTION_APPLICANT = "Alt+1"
+SECTION_CHECKLIST = "Alt+2"
+SECTION_DECISION = "Alt+3"
+HELP = "F1"
+QUIT = "Ctrl+Q"
+
+HELP_LINES = (
+    _("F2　查找事项（输入名称、编码、全拼或首字母；↑↓ 选择，Enter 开始受理）"),
+    _("Tab / Shift+Tab　在各栏之间移动：证件类型 → 证件号码 → 姓名 → 电话 → 住址 → 代理人 → 送达方式 → 材料清单 → 受理决定"),
+    _("Alt+Z / Alt+F　申请人为自然人 / 法人或其他组织；Alt+G　代理人代为申请"),
+    _("Alt+1 / Alt+2 / Alt+3　转到 申请人 / 材料清单 / 受理决定"),
+    _("材料清单中：1 已收取　2 电子证照已核验　3 容缺　4 告知承诺　5 免交　6 缺失　7 不符合要求"),
+    _("材料清单中：空格 勾选由窗口判断的条件；Enter 修改当前单元格；↑↓←→ 移动"),
+    _("Alt+R　不予受理（填写理由类别、理由、法律依据）"),
+    _("Ctrl+Enter　确认受理决定"),
+    _("Ctrl+L　输入或扫描办件编号，办理补交材料"),
+    _("Ctrl+D　未完成的草稿；F5 刷新今日办件；Ctrl+O 导入事项目录；F1 本帮助"),
+)

@@ -1,0 +1,190 @@
+"""Matter search (事项检索) as the clerk types: name words, code, full pinyin or initials.
+
+F2 focuses the field; Up/Down move through the results, Enter chooses. Withdrawn matters
+are listed greyed with the reason and cannot be chosen for intake.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from clerk_app.i18n import _
+from clerk_app.services.search import SearchHit
+from clerk_app.ui.widgets import NOTE_COLOUR, plain_label, tooltip
+
+Index = QModelIndex | QPersistentModelIndex
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class MatterResultsModel(QAbstractListModel):
+    """Search hits, best first; withdrawn matters are shown but not selectable."""
+
+    def __init__(self, withdrawn_reason: Callable[[str], str]) -> None:
+        super().__init__()
+        self._hits: list[SearchHit] = []
+        self._reasons: dict[str, str] = {}
+        self._withdrawn_reason = withdrawn_reason
+
+    def set_hits(self, hits: list[SearchHit]) -> None:
+        self.beginResetModel()
+        self._hits = list(hits)
+        for hit in self._hits:
+            if not hit.active and hit.code not in self._reasons:
+                self._reasons[hit.code] = self._withdrawn_reason(hit.code)
+        self.endResetModel()
+
+    def hit(self, row: int) -> SearchHit:
+        return self._hits[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._hits)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if self._hits[index.row()].active:
+            return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return Qt.ItemFlag.ItemIsEnabled
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._hits):
+            return None
+        hit = self._hits[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            second = hit.code
+            if not hit.active:
+                second += " · " + _("已停用：{reason}").format(
+                    reason=self._reasons.get(hit.code) or _("未说明原因"))
+            return f"{hit.name}\n{second}"
+        if role == Qt.ItemDataRole.ForegroundRole and not hit.active:
+            return QBrush(QColor("#9a9a9a"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = f"{hit.name}\n{hit.code}"
+            if not hit.active:
+                text += "\n" + _("已停用，不能受理：{reason}").format(
+                    reason=self._reasons.get(hit.code) or _("未说明原因"))
+            return tooltip(text)
+        if role == CODE_ROLE:
+            return hit.code
+        return None
+
+
+class MatterSearchPanel(QWidget):
+    """The search field and its ranked results.
+
+    Signals:
+        matter_chosen(str): the code of the matter the clerk chose for intake.
+    """
+
+    matter_chosen = Signal(str)
+
+    def __init__(self, search: Callable[[str], list[SearchHit]],
+                 withdrawn_reason: Callable[[str], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._search = search
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = plain_label(_("查找事项 (F2)"))
+        title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(title)
+        self.field = QLineEdit()
+        self.field.setPlaceholderText(_("名称、编码或拼音，如 dibao、dbsq"))
+        self.field.setClearButtonEnabled(True)
+        self.field.setMaxLength(100)
+        title.setBuddy(self.field)
+        layout.addWidget(self.field)
+        self.model = MatterResultsModel(withdrawn_reason)
+        self.results = QListView()
+        self.results.setModel(self.model)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results.setWordWrap(True)
+        self.results.setUniformItemSizes(False)
+        self.results.setSpacing(2)
+        layout.addWidget(self.results, 1)
+        self.count = plain_label(wrap=True)
+        self.count.setStyleSheet(f"color: {NOTE_COLOUR};")
+        layout.addWidget(self.count)
+
+        self.field.textChanged.connect(self._update)
+        self.field.installEventFilter(self)
+        self.results.activated.connect(self._choose_index)
+
+    def focus_search(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def rerun(self) -> None:
+        """Search again for what is typed (after the catalogue changed)."""
+        self._update(self.field.text())
+
+    def current_code(self) -> str | None:
+        index = self.results.currentIndex()
+        if not index.isValid() or not self.model.hit(index.row()).active:
+            return None
+        return self.model.hit(index.row()).code
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.field and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self._move(1 if key == Qt.Key.Key_Down else -1)
+                return True
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._choose_index(self.results.currentIndex())
+                return True
+            if key == Qt.Key.Key_Escape and self.field.text():
+                self.field.clear()
+                return True
+        return super().eventFilter(watched, event)
+
+    def _update(self, text: str) -> None:
+        hits = self._search(text) if text.strip() else []
+        self.model.set_hits(hits)
+        first = next((row for row, hit in enumerate(hits) if hit.active), None)
+        if first is not None:
+            self.results.setCurrentIndex(self.model.index(first))
+        if not text.strip():
+            self.count.setText("")
+        elif not hits:
+            self.count.setText(_("未找到匹配的事项：可输入名称中的字词、事项编码、全拼或拼音首字母"))
+        else:
+            self.count.setText(_("共 {n} 项；↑↓ 选择，Enter 开始受理").format(n=len(hits)))
+
+    def _move(self, step: int) -> None:
+        rows = [row for row in range(self.model.rowCount()) if self.model.hit(row).active]
+        if not rows:
+            return
+        current = self.results.currentIndex().row()
+        if current not in rows:
+            target = rows[0] if step > 0 else rows[-1]
+        else:
+            position = rows.index(current) + step
+            target = rows[max(0, min(position, len(rows) - 1))]
+        self.results.setCurrentIndex(self.model.index(target))
+        self.results.scrollTo(self.model.index(target))
+
+    def _choose_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            if self.field.text().strip():
+                self.count.setText(_("没有可以受理的事项，请换个说法查找"))
+            return
+        hit = self.model.hit(index.row())
+        if not hit.active:
+            self.count.setText(_("「{name}」已停用，不能受理").format(name=hit.name))
+            return
+        self.matter_chosen.emit(hit.code)

@@ -1,0 +1,119 @@
+"""Today's applications at this window (今日本窗口办件), refreshed after each decision (F5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+
+from clerk_app.domain.masking import mask_name
+from clerk_app.i18n import _
+from clerk_app.services.lookup import ApplicationRow
+from clerk_app.ui.widgets import plain_label
+
+Index = QModelIndex | QPersistentModelIndex
+
+HEADERS = (_("办件编号"), _("事项"), _("申请人"), _("结论"), _("状态"), _("承诺办结日"),
+           _("跑动次数"))
+NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class TodayModel(QAbstractTableModel):
+    """Rows of `LookupService.for_day`; the applicant's name is masked (others can see)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[ApplicationRow] = []
+
+    def set_rows(self, rows: list[ApplicationRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, row: int) -> ApplicationRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and (
+                0 <= section < len(HEADERS)):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        if role == NUMBER_ROLE:
+            return item.number
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 6:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        column = index.column()
+        if column == 0:
+            return item.number
+        if column == 1:
+            return item.matter_name
+        if column == 2:
+            return mask_name(item.applicant_name)
+        if column == 3:
+            return item.outcome_label
+        if column == 4:
+            return item.status_label
+        if column == 5:
+            if item.due_date is None:
+                return ""
+            return item.due_date.isoformat() + (_("（暂定）") if item.due_provisional else "")
+        if column == 6:
+            return str(item.visits)
+        return None
+
+
+class TodayPanel(QWidget):
+    """The list with its title.
+
+    Signals:
+        number_activated(str): Enter or double-click on a row (to reopen it).
+    """
+
+    number_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = plain_label()
+        self.title.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.title)
+        self.model = TodayModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 210), (2, 110), (3, 120), (4, 80), (5, 130), (6, 70)):
+            self.table.setColumnWidth(column, width)
+        layout.addWidget(self.table)
+        self.table.activated.connect(
+            lambda index: self.number_activated.emit(str(index.data(NUMBER_ROLE))))
+        self.set_rows([])
+
+    def set_rows(self, rows: list[ApplicationRow]) -> None:
+        self.model.set_rows(rows)
+        self.title.setText(_("今日本窗口办件（{n} 件）　F5 刷新；选中后按 Enter 可办理补交").format(
+            n=len(rows)))

@@ -1,0 +1,1 @@
+"""Benchmark scripts: run them as `python -m tests.bench.NAME`; they print figures, never assert."""
