@@ -5,16 +5,39 @@
 - Chinese line-breaking (禁则): reportlab's list of characters that may not start a line is
   Japanese-centred and lacks the full-width comma, semicolon, colon, question and exclamation
   marks and closing quotes/book-title marks; they are added so a line never starts with "，".
+- ToUnicode maps: reportlab writes a character beyond the BMP (CJK Ext. B-F, e.g. 𠈌) as five
+  hex digits, which readers take for two wrong characters; the PDF format wants its UTF-16
+  surrogate pair. Without the fix, copying or searching a rare name in the PDF gives "†".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from reportlab import rl_config
+from reportlab.pdfbase import ttfonts
 from reportlab.platypus import paragraph
 
 CHINESE_CANNOT_START = "，；：！？”’》〉」』】〗）、。·…"
 
 _applied = False
+
+
+def _utf16_hex(code: int) -> str:
+    """A code point as the hex of its UTF-16BE encoding (a surrogate pair beyond the BMP)."""
+    return chr(code).encode("utf-16-be", "surrogatepass").hex().upper()
+
+
+def to_unicode_cmap(fontname: str, subset: Sequence[int]) -> str:
+    """reportlab's ``makeToUnicodeCMap`` with correct entries for supplementary characters."""
+    original: str = _original_cmap(fontname, subset)
+    head, _, rest = original.partition("beginbfchar\n")
+    _, _, tail = rest.partition("\nendbfchar")
+    entries = "\n".join(f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset))
+    return f"{head}beginbfchar\n{entries}\nendbfchar{tail}"
+
+
+_original_cmap = ttfonts.makeToUnicodeCMap
 
 
 def apply() -> None:
@@ -23,6 +46,7 @@ def apply() -> None:
     if _applied:
         return
     rl_config.useA85 = 0
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
     extra = "".join(c for c in CHINESE_CANNOT_START if c not in paragraph.ALL_CANNOT_START)
     paragraph.ALL_CANNOT_START = paragraph.ALL_CANNOT_START + extra
     _applied = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -79,9 +80,13 @@ def schema_problems(document: Any) -> list[str]:
             name = matter.get("name", "") if isinstance(matter, dict) else ""
             where = _("事项 {code}「{name}」").format(code=code, name=name)
             path = path[2:]
+        missing = re.match(r"'(.+?)' is a required property", error.message)
+        if error.validator == "required" and missing:
+            path.append(missing.group(1))
         field = ".".join(str(p) for p in path) or _("（整体）")
         word = _SCHEMA_WORDS.get(str(error.validator), _("不符合格式要求"))
-        problems.append(f"{where} {_('字段')} {field}：{word}（{error.message[:120]}）")
+        detail = "" if missing else f"（{error.message[:120]}）"
+        problems.append(f"{where} {_('字段')} {field}：{word}{detail}")
     return problems
 
 

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -29,6 +29,7 @@ from clerk_app.sync.api import (
     CentreApplication,
     CentreDay,
     CertificateProblem,
+    PlatformAdapter,
     PlatformBusy,
     PlatformRejected,
     PlatformUnreachable,
@@ -220,6 +221,8 @@ class ClerkSyncV1Adapter:
         received = time.time()
         body = self._checked(answer, shapes.SERVER_TIME, "/v1/time")
         server = _parse_time(body["server_time"], "server_time")
+        if "epoch_ms" in body:  # millisecond precision when the platform gives it
+            server = datetime.fromtimestamp(body["epoch_ms"] / 1000, server.tzinfo)
         midpoint = (sent + received) / 2
         return ServerTime(server, server.timestamp() - midpoint, received - sent)
 
@@ -315,7 +318,7 @@ class ClerkSyncV1Adapter:
             for item in body["changes"]
         ]
         seqs = [change.seq for change in changes]
-        if seqs != sorted(set(seqs)) or (cursor and seqs and seqs[0] <= int(cursor)):
+        if seqs != sorted(set(seqs)):
             raise BadServerAnswer("/v1/status-changes: sequence numbers out of order")
         return StatusChangePage(changes, body["cursor"], body["more"])
 
@@ -372,3 +375,7 @@ class ClerkSyncV1Adapter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+if TYPE_CHECKING:  # mypy proves the adapter implements the seam
+    _IMPLEMENTS: type[PlatformAdapter] = ClerkSyncV1Adapter

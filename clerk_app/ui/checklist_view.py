@@ -150,11 +150,10 @@ class ChecklistTable(QTableView):
             if key in _DIGITS:
                 self._choose_state(index.row(), STATE_ORDER[_DIGITS[key] - 1])
                 return
-            if key == Qt.Key.Key_Space:
-                if self._model.toggle_clerk_condition(index.row()):
-                    self.hint.emit(_("已切换「{name}」的条件").format(
-                        name=self._model.material(index.row()).name))
-                    return
+            if key == Qt.Key.Key_Space and self._model.toggle_clerk_condition(index.row()):
+                self.hint.emit(_("已切换「{name}」的条件").format(
+                    name=self._model.material(index.row()).name))
+                return
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
                     self._model.flags(index) & Qt.ItemFlag.ItemIsEditable):
                 self.edit(index)

@@ -10,6 +10,7 @@ logged and reported in a dialog that lets the clerk carry on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -133,7 +134,5 @@ class TaskManager(QObject):
         self._closed = True
         self._writer.shutdown(wait=True)
         self._readers.shutdown(wait=True, cancel_futures=True)
-        try:
+        with contextlib.suppress(RuntimeError, TypeError):
             self._finished.disconnect(self._deliver)
-        except (RuntimeError, TypeError):
-            pass

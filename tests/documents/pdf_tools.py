@@ -78,14 +78,16 @@ def pdf_fonts(pdf: bytes) -> list[FontRow]:
     return rows
 
 
-def raster(pdf: bytes, dpi: int, page: int = 1) -> Image.Image:
-    """One page as a greyscale image, made by pdftoppm."""
+def raster(pdf: bytes, dpi: int, page: int = 1, gray: bool = True) -> Image.Image:
+    """One page as an image (greyscale unless asked), made by pdftoppm."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "notice.pdf"
         path.write_bytes(pdf)
         subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-gray", "-png",
-             str(path), str(Path(tmp) / "page")],
+            [
+                "pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page),
+                *(["-gray"] if gray else []), "-png", str(path), str(Path(tmp) / "page"),
+            ],
             check=True,
             timeout=120,
         )

@@ -233,8 +233,8 @@ def test_configured_seal_image_is_drawn(tmp_path: Path) -> None:
     )
     pdf = render_notice(data)
     assert b"/Subtype /Image" in pdf
-    page = raster(pdf, 60).convert("RGB")
-    reds = sum(1 for r, g, b in page.getdata() if r > 150 and g < 80 and b < 80)
+    page = raster(pdf, 60, gray=False).convert("RGB")
+    reds = sum(1 for r, g, b in page.get_flattened_data() if r > 150 and g < 80 and b < 80)
     assert reds > 200  # the red seal shows on the page
 
 

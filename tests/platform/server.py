@@ -194,10 +194,10 @@ def create_app(store: PlatformStore, admin_key: str) -> Flask:
         row = station()
         day = request.args.get("date", "")
         try:
-            date.fromisoformat(day)
+            valid = bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)) and bool(date.fromisoformat(day))
         except ValueError:
-            raise PlatformProblem(400, "bad_date", "日期格式应为 YYYY-MM-DD。") from None
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            valid = False
+        if not valid:
             raise PlatformProblem(400, "bad_date", "日期格式应为 YYYY-MM-DD。")
         return jsonify(store.centre_day(row, day))
 

@@ -273,6 +273,8 @@ class PlatformStore:
             revision = self._bump(session, "catalogue")
             for matter in document.get("matters", []):
                 self._check_matter(matter)
+                if not isinstance(matter.get("version"), int) or matter["version"] < 1:
+                    raise PlatformProblem(400, "bad_matter", "事项版本号缺失或不正确。")
                 session.add(CatalogueMatter(
                     code=matter["code"], version=matter["version"],
                     status=matter.get("status", "active"), revision=revision, document=matter,

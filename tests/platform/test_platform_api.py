@@ -139,6 +139,8 @@ def test_status_changes_come_in_pages_after_the_cursor_for_this_station_only(
         (application_no(station_code, 1), "completed")]
     assert not rest.more and rest.cursor == str(seqs[2])
     assert registered_adapter.pull_status_changes(rest.cursor).changes == []
+    replay = registered_adapter.pull_status_changes("999999999")  # cursor from a lost future
+    assert [c.seq for c in replay.changes] == seqs
     assert [c.status for c in other.pull_status_changes(None).changes] == ["in_review"]
     with pytest.raises(Exception, match="unknown_application"):
         back_office.set_status(application_no(station_code, 99), "completed")
@@ -262,3 +264,13 @@ def test_nothing_listening_is_unreachable() -> None:
     with pytest.raises(PlatformUnreachable) as gone:
         ClerkSyncV1Adapter(f"http://127.0.0.1:{port}", connect_timeout=1).server_time()
     assert gone.value.transient and "网络" in gone.value.message
+
+
+def test_an_oversized_batch_is_refused_whole(
+    registered_adapter: ClerkSyncV1Adapter, station_code: str
+) -> None:
+    events = [make_event(station_code, seq, event_type="rating.recorded") for seq in range(1, 1002)]
+    with pytest.raises(PlatformRejected) as refused:
+        registered_adapter.push_events(events)
+    assert (refused.value.status, refused.value.code) == (413, "batch_too_large")
+    assert not registered_adapter.push_events(events[:1000]).rejected

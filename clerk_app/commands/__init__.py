@@ -1,0 +1,29 @@
+"""Headless sub-commands of `python main.py`, one module per topic.
+
+Each module has `register(sub)` that adds its parser(s) with `set_defaults(handler=...)`;
+a handler takes the parsed arguments and returns the exit code. Handlers call the same service
+functions as the window's buttons.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from clerk_app.app import Services, open_services
+from clerk_app.config import load_config
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SET_UP = 0, 1, 2, 3
+
+SubParsers = argparse._SubParsersAction
+
+
+@contextmanager
+def services_for(args: argparse.Namespace, *, load_sample: bool = True) -> Iterator[Services]:
+    """Open the services on the data directory named by --data-dir (or the default)."""
+    services = open_services(load_config(args.data_dir), load_sample=load_sample)
+    try:
+        yield services
+    finally:
+        services.close()
