@@ -15,6 +15,7 @@ from clerk_app.services.due_dates import DueDateService
 from clerk_app.services.intake import IntakeService
 from clerk_app.services.lookup import LookupService
 from clerk_app.services.matter_search import MatterSearchService
+from clerk_app.services.notices import NoticeService
 from clerk_app.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Services:
     intake: IntakeService
     lookup: LookupService
     due_dates: DueDateService
+    notices: NoticeService
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -56,6 +58,7 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         intake=IntakeService(ctx, catalogue, calendar.calendar),
         lookup=LookupService(ctx),
         due_dates=DueDateService(ctx, catalogue, calendar),
+        notices=NoticeService(ctx, catalogue),
     )
     log.info("services ready on %s", config.database_path.name)
     return services

@@ -63,6 +63,9 @@ class _UpstreamServer(ThreadingHTTPServer):
         self.posts: list[int] = []
         self.lock = threading.Lock()
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Connections the proxy resets on purpose are no news."""
+
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[_UpstreamServer]:
@@ -112,8 +115,9 @@ def test_latency_is_added_each_way_and_a_new_connection_pays_a_handshake(
         started = time.monotonic()
         session.get(proxy.url + "/bytes/10", timeout=5)
         second = time.monotonic() - started
-    assert 0.8 <= first < 1.1  # handshake RTT + request RTT
-    assert 0.4 <= second < 0.65
+    # Lower bounds are the point; upper bounds are loose because CI machines are shared.
+    assert 0.8 <= first < 2.0  # handshake RTT + request RTT
+    assert 0.4 <= second < 1.2 and second < first - 0.25
 
 
 def test_bandwidth_cap_is_measured_in_each_direction(proxy: FaultProxy) -> None:
@@ -126,8 +130,8 @@ def test_bandwidth_cap_is_measured_in_each_direction(proxy: FaultProxy) -> None:
         session.post(proxy.url + "/upload", data=b"u" * 8000, timeout=10)
         up = time.monotonic() - started
     assert len(answer.content) == 8000
-    assert 0.9 <= down < 1.5
-    assert 0.9 <= up < 1.5
+    assert 0.9 <= down < 3.0  # 8000 bytes at 8000 bytes/s, less a 256-byte burst
+    assert 0.9 <= up < 3.0
 
 
 def test_reset_mid_request_is_a_connection_error_and_the_server_gets_nothing(

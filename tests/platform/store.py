@@ -15,16 +15,15 @@ import secrets
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import create_engine, event, func, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.platform import ledger
+from tests.platform import centre, ledger
 from tests.platform.models import (
     Application,
     Base,
@@ -37,6 +36,7 @@ from tests.platform.models import (
     Station,
     StatusChangeRow,
     Token,
+    make_engine,
 )
 from tests.platform.timefmt import iso, now
 
@@ -64,33 +64,12 @@ def _normalised_key(key: str) -> str:
     return re.sub(r"[\s-]", "", key).upper().replace("0", "O").replace("1", "I")
 
 
-def _engine(url: str) -> Engine:
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _sqlite_setup(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # let SQLAlchemy issue BEGIN (savepoints work)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
-
-    return engine
-
-
 class PlatformStore:
     """Stations, tokens, events, applications, status changes, catalogue and calendars."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _engine(url)
+        self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.Lock()
@@ -404,71 +383,7 @@ class PlatformStore:
     def centre_day(self, station: Station, day: str) -> dict[str, Any]:
         """Applications of the station's centre confirmed on `day`, and each station's activity."""
         with self._reading() as session:
-            applications = list(session.scalars(
-                select(Application)
-                .where(Application.centre == station.centre, Application.confirmed_day == day)
-                .order_by(Application.confirmed_at, Application.application_no)
-            ))
-            stations = list(session.scalars(
-                select(Station).where(Station.centre == station.centre).order_by(Station.code)
-            ))
-            newest = dict(session.execute(
-                select(Event.station, func.max(Event.occurred_at))
-                .where(Event.station.in_([s.code for s in stations]))
-                .group_by(Event.station)
-            ).all())
-        return {
-            "date": day,
-            "centre": station.centre,
-            "applications": [_centre_line(row) for row in applications],
-            "stations": [
-                {"station": s.code, "name": s.name,
-                 "newest_event_at": iso(_aware(newest.get(s.code))),
-                 "last_seen_at": iso(s.last_seen_at)}
-                for s in stations
-            ],
-        }
-
-
-def _aware(value: Any) -> datetime | None:
-    """MAX() bypasses the column type on SQLite: read its naive text or datetime as UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _mask_id(number: str) -> str:
-    """Keep the first 6 and last 4 characters of an identity number."""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def _centre_line(row: Application) -> dict[str, Any]:
-    snapshot: dict[str, Any] = dict(row.snapshot or {})
-    applicant = snapshot.get("applicant")
-    applicant = applicant if isinstance(applicant, dict) else {}
-    matter = snapshot.get("matter")
-    matter = matter if isinstance(matter, dict) else {}
-    clerk = snapshot.get("clerk")
-    if isinstance(clerk, dict):
-        clerk = clerk.get("name", "")
-    return {
-        "application_no": row.application_no,
-        "station": row.station,
-        "matter_code": row.matter_code,
-        "matter_version": row.matter_version,
-        "matter_name": str(matter.get("name", "")),
-        "outcome": row.outcome,
-        "status": row.status,
-        "confirmed_at": iso(row.confirmed_at),
-        "due_date": row.due_date,
-        "clerk": str(clerk or ""),
-        "applicant_name": str(applicant.get("name", "")),
-        "applicant_id_masked": _mask_id(str(applicant.get("id_number", ""))),
-    }
+            return centre.centre_day(session, station, day)
 
 
 _CALENDAR_SCHEMA = Path(__file__).resolve().parents[2] / "resources/calendar/calendar.schema.json"

@@ -1,0 +1,92 @@
+"""UI test helpers: the real main window of a signed-in clerk, driven by key events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from clerk_app.app import Services
+from clerk_app.services.context import Actor
+from clerk_app.ui.main_window import MainWindow
+
+NOW = datetime(2026, 11, 26, 9, 30)  # a Thursday, a working day
+VALID_ID = "11010519491231002X"
+AGENT_ID = "110105194912310029"
+
+
+@pytest.fixture
+def station(services: Services) -> Services:
+    """The services with a fixed clock (the bundled catalogue is loaded)."""
+    services.ctx.clock = lambda: NOW
+    return services
+
+
+WindowFactory = Callable[[], MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, station: Services, clerk: Actor) -> Iterator[WindowFactory]:
+    """Build (and afterwards close) main windows of the clerk; each one shown and active."""
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(station, clerk)
+        qtbot.addWidget(window)
+        window.resize(1366, 740)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(window.taskman.idle)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        if window.isVisible():
+            window.close()
+
+
+@pytest.fixture
+def window(make_window: WindowFactory) -> MainWindow:
+    return make_window()
+
+
+def idle(qtbot: QtBot, window: MainWindow) -> None:
+    """Wait until every queued database task has finished and been delivered."""
+    qtbot.waitUntil(window.taskman.idle, timeout=10_000)
+
+
+def focused() -> QWidget:
+    widget = QApplication.focusWidget()
+    assert widget is not None, "nothing has the keyboard focus"
+    return widget
+
+
+def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+          times: int = 1) -> None:
+    """A key pressed on whatever has the focus (as the clerk's keyboard would)."""
+    for _ in range(times):
+        qtbot.keyClick(focused(), key, modifier)
+
+
+def type_text(qtbot: QtBot, text: str) -> None:
+    """Type into the focused widget: ASCII as key clicks, anything else as an input method
+    (拼音/五笔) commit, which is how Chinese text reaches a widget."""
+    run = ""
+    for ch in text + "\0":
+        if ch != "\0" and ch.isascii() and ch.isprintable():
+            run += ch
+            continue
+        if run:
+            qtbot.keyClicks(focused(), run)
+            run = ""
+        if ch != "\0":
+            event = QInputMethodEvent("", [])
+            event.setCommitString(ch)
+            QApplication.sendEvent(focused(), event)
