@@ -17,6 +17,8 @@ from clerk_app.documents.styles import BLACK, FRAME_WIDTH, HEADER_FILL, Layout, 
 from clerk_app.documents.text import chinese_date, clean_text, fill
 
 GRID = 0.6  # points
+SPLIT_IN_ROW = 24  # points: a row taller than a page (a 2,000-character address) may split
+SIGNATURE_VALUE_MAX = 60  # characters: a signature line holds a name, not an essay
 
 
 @dataclass
@@ -52,7 +54,7 @@ def _style(commands: list[tuple[object, ...]]) -> TableStyle:
 def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), GRID, BLACK),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),  # MIDDLE would stop rows splitting across pages
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -73,44 +75,47 @@ def _paragraph(block: w.Paragraph, ctx: CopyContext) -> list[Flowable]:
 
 
 def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
+    """Label/value rows, one or two pairs a line; each line is its own one-row table so that
+    a line taller than a page can split (reportlab cannot split spanned rows)."""
     rows = [row for row in block.rows if ctx.holds(row.when)]
     if not rows:
         return []
     pairs = block.pairs_per_line
     label_width = max(string_width(ctx.text(row.label), ctx.layout.small_size) for row in rows)
     label_width = min(max(label_width + 10, 20 * mm), FRAME_WIDTH * 0.4 if pairs == 1 else 26 * mm)
-    value_width = FRAME_WIDTH / pairs - label_width
-    extra: list[tuple[object, ...]] = []
-    lines: list[list[object]] = []
+    pair_width = FRAME_WIDTH / pairs
+
+    def line(cells: list[object], bottom: bool = False) -> Table:
+        n = len(cells) // 2
+        widths = [label_width, pair_width - label_width] * (n - 1)
+        widths += [label_width, FRAME_WIDTH - sum(widths) - label_width]
+        extra: list[tuple[object, ...]] = [
+            ("BACKGROUND", (col, 0), (col, 0), HEADER_FILL) for col in range(0, 2 * n, 2)
+        ]
+        if bottom:
+            extra.append(("VALIGN", (1, 0), (1, 0), "BOTTOM"))
+        return Table([cells], colWidths=widths, style=_grid(extra), splitInRow=SPLIT_IN_ROW)
+
+    out: list[Flowable] = [Spacer(1, 2 * mm)]
     pending: list[object] = []
     for row in rows:
         value: object = ctx.para(row.value, "cell")
         if row.blank_height:
             value = [Spacer(1, row.blank_height * mm), ctx.para(row.value, "cell_right")]
-            extra.append(("VALIGN", (1, len(lines)), (-1, len(lines)), "BOTTOM"))
         cells = [ctx.para(row.label, "cell_label"), value]
-        if pairs == 1:
-            lines.append(cells)
-        elif row.wide or row.blank_height:
+        if pairs == 1 or row.wide or row.blank_height:
             if pending:
-                lines.append([*pending, "", ""])
+                out.append(line(pending))
                 pending = []
-            extra.append(("SPAN", (1, len(lines)), (-1, len(lines))))
-            lines.append([*cells, "", ""])
+            out.append(line(cells, bottom=bool(row.blank_height)))
         elif pending:
-            lines.append([*pending, *cells])
+            out.append(line([*pending, *cells]))
             pending = []
         else:
             pending = cells
     if pending:
-        lines.append([*pending, "", ""])
-    for r, line in enumerate(lines):
-        for col in range(0, 2 * pairs, 2):
-            if line[col] != "":
-                extra.append(("BACKGROUND", (col, r), (col, r), HEADER_FILL))
-    widths = [label_width, value_width] * pairs
-    table = Table(lines, colWidths=widths, style=_grid(extra))
-    return [Spacer(1, 2 * mm), table, Spacer(1, 2 * mm)]
+        out.append(line(pending))
+    return [*out, Spacer(1, 2 * mm)]
 
 
 def _material_cell(key: str, index: int, line: MaterialLine, ctx: CopyContext) -> str:
@@ -126,7 +131,9 @@ def _material_cell(key: str, index: int, line: MaterialLine, ctx: CopyContext) -
         "status": lambda: line.state_label or labels[line.status],
         "requirement": lambda: line.requirement,
         "promised_date": lambda: (
-            chinese_date(line.promised_date, ctx.layout.table_date_style) if line.promised_date else ""
+            chinese_date(line.promised_date, ctx.layout.table_date_style)
+            if line.promised_date
+            else ""
         ),
     }
     return cells[key]()
@@ -144,7 +151,13 @@ def _table(
         body = [[ctx.para(ctx.wording.common.empty_table, "cell_center")]]
         body[0] += [ctx.cell("") for _ in columns[1:]]
         extra.append(("SPAN", (0, 1), (-1, 1)))
-    table = Table([header, *body], colWidths=_widths(columns), repeatRows=1, style=_grid(extra))
+    table = Table(
+        [header, *body],
+        colWidths=_widths(columns),
+        repeatRows=1,
+        style=_grid(extra),
+        splitInRow=SPLIT_IN_ROW,
+    )
     return [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
 
 
@@ -208,7 +221,11 @@ def _signature_table(block: w.Signatures, ctx: CopyContext, width: float) -> Tab
     spans: list[int] = []
     for line in lines:
         underlined.append(len(rows))
-        label, value = ctx.para(line.label, "first"), ctx.para(line.value, "first")
+        value_text = ctx.text(line.value)
+        if len(value_text) > SIGNATURE_VALUE_MAX:
+            value_text = value_text[: SIGNATURE_VALUE_MAX - 1] + "…"
+        label = ctx.para(line.label, "first")
+        value = RLParagraph(to_markup(value_text), ctx.styles.first)
         if stacked:
             rows.append([label, value])
             if line.date:

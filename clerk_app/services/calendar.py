@@ -1,13 +1,21 @@
-"""The working-day calendar in use: bundled schedules plus those received or imported later."""
+"""The working-day calendar in use: bundled schedules plus those received or imported later.
+
+Whoever depends on the calendar (the due dates of open applications) subscribes a hook; an
+import runs every hook inside its own transaction with the new calendar, so the schedule and
+everything recomputed from it are stored together or not at all, whether the schedule came
+from a file (CLI, supervisor's menu) or from the platform.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from clerk_app.domain.calendar_import import (
     YearSchedule,
@@ -23,6 +31,9 @@ from clerk_app.store.models import CalendarYear
 
 log = logging.getLogger(__name__)
 
+CalendarHook = Callable[[Session, WorkCalendar], None]
+"""Runs inside the import's transaction with the calendar that the import produces."""
+
 
 class CalendarService:
     """Builds the WorkCalendar once and rebuilds it when a year's schedule arrives."""
@@ -31,6 +42,11 @@ class CalendarService:
         self.ctx = ctx
         self._lock = threading.Lock()
         self._calendar: WorkCalendar | None = None
+        self._hooks: list[CalendarHook] = []
+
+    def subscribe(self, hook: CalendarHook) -> None:
+        """Run ``hook(session, new_calendar)`` in the transaction of every later import."""
+        self._hooks.append(hook)
 
     def calendar(self) -> WorkCalendar:
         with self._lock:
@@ -54,6 +70,7 @@ class CalendarService:
             require(self.ctx, actor, Permission.IMPORT_CALENDAR)
         schedules = parse_calendar_payload(payload)
         now = self.ctx.now()
+        updated = self.calendar().with_schedules(schedules)
         with self.ctx.db.transaction() as session:
             for schedule in schedules:
                 document = schedule_to_document(schedule)
@@ -64,9 +81,12 @@ class CalendarService:
                 else:
                     row.document, row.source, row.imported_at = document, source[:40], now
             audit(session, actor, "calendar_imported", "calendar",
-                  ",".join(str(s.year) for s in schedules), now)
+                  ",".join(str(s.year) for s in schedules), now,
+                  after={"years": [s.year for s in schedules], "source": source[:40]})
+            for hook in self._hooks:
+                hook(session, updated)
         with self._lock:
-            self._calendar = None
+            self._calendar = updated  # what _build() would now make from the stored rows
         log.info("calendar imported for %d year(s)", len(schedules))
         return [s.year for s in schedules]
 

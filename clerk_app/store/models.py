@@ -273,3 +273,87 @@ class CalendarYear(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(40), default="")
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+# -- results handed over, posted and rated (出件、送达、好差评) -----------------------------------
+
+
+class HandoverRecord(Base):
+    """A result handed over at the window (统一窗口出件), with who collected it and what."""
+
+    __tablename__ = "handovers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"))
+    handed_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    collector_role: Mapped[str] = mapped_column(String(20))  # applicant / agent / unit_contact
+    collector_name: Mapped[str] = mapped_column(Text)
+    collector_doc_type: Mapped[str] = mapped_column(String(40))
+    collector_doc_number: Mapped[str] = mapped_column(String(40))
+    collector_phone: Mapped[str] = mapped_column(String(40), default="")
+    authorisation_checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    items: Mapped[list[Any]] = mapped_column(JSON)  # [{"name": ..., "count": n}]
+    note: Mapped[str] = mapped_column(Text, default="")
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    application: Mapped[Application] = relationship()
+    clerk: Mapped[User] = relationship()
+
+
+class PostalDelivery(Base):
+    """A result sent by post or courier (邮寄送达): chosen, dispatched, delivered."""
+
+    __tablename__ = "postal_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    stage: Mapped[str] = mapped_column(String(20), index=True)  # chosen/dispatched/delivered/…
+    recipient_name: Mapped[str] = mapped_column(Text)
+    recipient_phone: Mapped[str] = mapped_column(String(40))
+    address: Mapped[str] = mapped_column(Text)
+    chosen_at: Mapped[datetime] = mapped_column(DateTime)
+    courier: Mapped[str] = mapped_column(String(40), default="")
+    tracking_no: Mapped[str] = mapped_column(String(40), default="")
+    items: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    dispatched_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    delivered_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    signed_by: Mapped[str] = mapped_column(Text, default="")
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    application: Mapped[Application] = relationship()
+
+
+class Rating(Base):
+    """The applicant's rating of one service (好差评, 一次一评), or why there is none."""
+
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), unique=True)
+    rated_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    level: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1-5 stars; None: skipped
+    items: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # item -> 1-5
+    comment: Mapped[str] = mapped_column(Text, default="")
+    skip_reason: Mapped[str] = mapped_column(String(20), default="")
+    skip_note: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(String(20), default="screen")
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who served (rated)
+    window: Mapped[str] = mapped_column(String(40), default="")
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    application: Mapped[Application] = relationship()
+
+
+class FollowUp(Base):
+    """The follow-up of a 差评 (差评回访整改): verify, rectify, feed back, closed with a note."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_open", "closed_at", "due_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rating_id: Mapped[int] = mapped_column(ForeignKey("ratings.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    due_on: Mapped[date] = mapped_column(Date)
+    steps: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{step, note, at, by}]
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[Rating] = relationship()
+    application: Mapped[Application] = relationship()

@@ -112,7 +112,10 @@ class ClerkSyncV1Adapter:
         self.token = token
         self.timeouts = (connect_timeout, read_timeout)
         self._session = session or requests.Session()
-        self._session.verify = str(ca_bundle) if ca_bundle is not None else True
+        # Passed with every request too: a session-level setting alone loses to the
+        # REQUESTS_CA_BUNDLE environment variable (psf/requests#4726, #3829).
+        self._verify: bool | str = str(ca_bundle) if ca_bundle is not None else True
+        self._session.verify = self._verify
         self._session.headers["User-Agent"] = user_agent
         self._session.headers["Accept"] = "application/json"
 
@@ -146,7 +149,7 @@ class ClerkSyncV1Adapter:
         try:
             response = self._session.request(
                 method, self.base_url + path, params=params, data=body,
-                headers=sent_headers, timeout=self.timeouts,
+                headers=sent_headers, timeout=self.timeouts, verify=self._verify,
             )
             content = response.content  # may raise while reading the body
         except requests.exceptions.SSLError as exc:

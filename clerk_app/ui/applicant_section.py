@@ -44,7 +44,7 @@ class ApplicantSection(QWidget):
 
         type_row = QHBoxLayout()
         self.natural = QRadioButton(_("自然人(&Z)"))
-        self.legal = QRadioButton(_("法人或其他组织(&F)"))
+        self.legal = QRadioButton(_("法人或其他组织(&O)"))
         self.natural.setChecked(True)
         self._types = QButtonGroup(self)
         self._types.addButton(self.natural)

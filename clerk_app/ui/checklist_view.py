@@ -155,6 +155,7 @@ class ChecklistTable(QTableView):
                     name=self._model.material(index.row()).name))
                 return
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                    self.state() != QAbstractItemView.State.EditingState) and (
                     self._model.flags(index) & Qt.ItemFlag.ItemIsEditable):
                 self.edit(index)
                 return

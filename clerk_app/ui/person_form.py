@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -75,8 +76,9 @@ class PersonForm(QWidget):
         self._touched: set[str] = set()
         self._last_ready = ""
 
-        def label(text: str, key: str = "") -> str:
-            return f"{text}(&{key})" if mnemonics and key else text
+        def label(text: str, key: str = "") -> QLabel:
+            """A row label; with mnemonics, Alt+key moves to the row's input."""
+            return QLabel(f"{text}(&{key})" if mnemonics and key else text)
 
         self.doc_type = QComboBox()
         for doc in ORGANISATION_DOCUMENTS if organisation else NATURAL_DOCUMENTS:
@@ -104,18 +106,20 @@ class PersonForm(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         if organisation:
             self.doc_type.hide()
-            form.addRow(label(_("统一社会信用代码"), "D"), self.fields["doc_number"])
-            form.addRow(label(_("单位名称"), "M"), self.fields["name"])
-            form.addRow(_("法定代表人"), self.fields["legal_representative"])
-            form.addRow(_("联系电话"), self.fields["phone"])
-            form.addRow(_("住所"), self.fields["address"])
+            rows = ((_("统一社会信用代码"), "D", "doc_number"), (_("单位名称"), "M", "name"),
+                    (_("法定代表人"), "", "legal_representative"), (_("联系电话"), "", "phone"),
+                    (_("住所"), "", "address"))
         else:
             self.fields["legal_representative"].hide()
-            form.addRow(label(_("证件类型"), "T"), self.doc_type)
-            form.addRow(label(_("证件号码"), "D"), self.fields["doc_number"])
-            form.addRow(label(_("姓名"), "M"), self.fields["name"])
-            form.addRow(label(_("联系电话"), "P"), self.fields["phone"])
-            form.addRow(label(_("住址"), "A"), self.fields["address"])
+            type_label = label(_("证件类型"), "T")
+            type_label.setBuddy(self.doc_type)
+            form.addRow(type_label, self.doc_type)
+            rows = ((_("证件号码"), "D", "doc_number"), (_("姓名"), "M", "name"),
+                    (_("联系电话"), "P", "phone"), (_("住址"), "A", "address"))
+        for text, key, field_name in rows:
+            row_label = label(text, key)
+            row_label.setBuddy(self.fields[field_name].editor)
+            form.addRow(row_label, self.fields[field_name])
         self.found_note = MessageLine()
         form.addRow(self.found_note)
 

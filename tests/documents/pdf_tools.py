@@ -85,8 +85,17 @@ def raster(pdf: bytes, dpi: int, page: int = 1, gray: bool = True) -> Image.Imag
         path.write_bytes(pdf)
         subprocess.run(
             [
-                "pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page),
-                *(["-gray"] if gray else []), "-png", str(path), str(Path(tmp) / "page"),
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                *(["-gray"] if gray else []),
+                "-png",
+                str(path),
+                str(Path(tmp) / "page"),
             ],
             check=True,
             timeout=120,
@@ -100,4 +109,6 @@ def decode(image: Image.Image) -> dict[str, str]:
     """Barcodes zxing-cpp reads in `image`, as {format name: text}."""
     import zxingcpp
 
-    return {str(result.format).split(".")[-1]: result.text for result in zxingcpp.read_barcodes(image)}
+    return {
+        str(result.format).split(".")[-1]: result.text for result in zxingcpp.read_barcodes(image)
+    }

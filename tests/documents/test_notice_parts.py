@@ -71,7 +71,11 @@ def test_markup_is_escaped_and_fallback_runs_get_their_face() -> None:
     assert to_markup("王㐀𫖯") == (
         '王<font face="ClerkFallback">㐀</font><font face="ClerkExtB">𫖯</font>'
     )
-    assert font_runs("ab㐀㐀c") == [("ClerkSong", "ab"), ("ClerkFallback", "㐀㐀"), ("ClerkSong", "c")]
+    assert font_runs("ab㐀㐀c") == [
+        ("ClerkSong", "ab"),
+        ("ClerkFallback", "㐀㐀"),
+        ("ClerkSong", "c"),
+    ]
 
 
 def test_missing_glyphs_names_each_character_once() -> None:

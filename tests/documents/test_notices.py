@@ -116,7 +116,9 @@ def test_every_font_is_embedded(data: NoticeData) -> None:
 def test_barcode_and_qr_decode_from_a_200_dpi_raster(kind: NoticeKind) -> None:
     data = sample(kind, KIND_MATTERS[kind][0], number=400 + list(NoticeKind).index(kind))
     found = decode(raster(rendered(data), 200))
-    assert found.get("Code128") == data.application_no or found.get("Code 128") == data.application_no, found
+    assert (
+        found.get("Code128") == data.application_no or found.get("Code 128") == data.application_no
+    ), found
     url = progress_url(CENTRE.qr_base_url, data.application_no)
     assert url in found.values(), found
 

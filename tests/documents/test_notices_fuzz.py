@@ -27,14 +27,46 @@ from tests.documents.samples import sample
 # Characters that have broken PDF renderers before: markup, controls, lone surrogates,
 # bidi overrides, emoji and their joiners, rare ideographs, combining marks.
 NASTY = [
-    "<", ">", "&", "<font>", "</para>", "&amp;", "<br/>", "\x00", "\x07", "\n", "\r\n", "\t",
-    "\ud800", "\udfff", "\u202e", "\u200d", "\ufeff", "😀", "👨‍👩‍👧", "𠈌", "𫖯", "䶮", "㐀",
-    "\u0301", "\u3000", "\xa0", "{applicant_name}", "%s", "\\", "\U0010ffff", "\ue000",
+    "<",
+    ">",
+    "&",
+    "<font>",
+    "</para>",
+    "&amp;",
+    "<br/>",
+    "\x00",
+    "\x07",
+    "\n",
+    "\r\n",
+    "\t",
+    "\ud800",
+    "\udfff",
+    "\u202e",
+    "\u200d",
+    "\ufeff",
+    "😀",
+    "👨‍👩‍👧",
+    "𠈌",
+    "𫖯",
+    "䶮",
+    "㐀",
+    "\u0301",
+    "\u3000",
+    "\xa0",
+    "{applicant_name}",
+    "%s",
+    "\\",
+    "\U0010ffff",
+    "\ue000",
 ]
 pieces = st.one_of(st.characters(), st.characters(codec="utf-8"), st.sampled_from(NASTY))
 text = st.lists(pieces, max_size=40).map("".join)
 # 2,000 characters: a random stretch repeated (2,000 independent draws exceed Hypothesis' budget).
-long_text = st.lists(pieces, min_size=20, max_size=120).map(lambda p: ("".join(p) * 2000)[:2000])
+# CJK stretches make the tallest cells: a single table row longer than a page.
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+long_text = st.lists(pieces | cjk, min_size=20, max_size=120).map(
+    lambda p: ("".join(p) * 2000)[:2000]
+)
 dates = st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31))
 
 
@@ -100,7 +132,9 @@ def notices(draw: st.DrawFn) -> NoticeData:
         remedies=draw(st.none() | st.builds(Remedies, text, text)),
         handover=draw(
             st.none()
-            | st.builds(Handover, st.lists(text, max_size=3).map(tuple), text, text, text, text, text)
+            | st.builds(
+                Handover, st.lists(text, max_size=3).map(tuple), text, text, text, text, text
+            )
         ),
         commitments=tuple(draw(st.lists(st.builds(CommitmentItem, text, text), max_size=4))),
         reprint_at=draw(st.none() | st.datetimes(min_value=datetime(1900, 1, 1))),
@@ -126,10 +160,15 @@ def test_two_thousand_character_fields_flow_onto_more_pages(
     address: str, reason: str, kind: NoticeKind
 ) -> None:
     base = sample(kind, "个体工商户设立登记")
+    materials = tuple(
+        replace(line, requirement=reason, name=address[:600]) for line in base.materials
+    )
     data = replace(
         base,
         applicant=replace(base.applicant, address=address, name=address[:300]),
         refusal_reason=reason,
         matter_name=reason[:500],
+        materials=materials,
+        clerk_name=address,
     )
     assert render_notice(data, ("申请人留存", "窗口存档")).startswith(b"%PDF")

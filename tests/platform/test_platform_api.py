@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import socket
+import ssl
+import subprocess
+import threading
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import (
+    CertificateProblem,
     PlatformBusy,
     PlatformRejected,
     PlatformUnreachable,
@@ -274,3 +282,43 @@ def test_an_oversized_batch_is_refused_whole(
         registered_adapter.push_events(events)
     assert (refused.value.status, refused.value.code) == (413, "batch_too_large")
     assert not registered_adapter.push_events(events[:1000]).rejected
+
+
+def test_tls_is_verified_and_a_ca_bundle_can_be_trusted(tmp_path: Path) -> None:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "platform.pem", tmp_path / "platform.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+
+    class Clock(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = json.dumps({"server_time": now().isoformat()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Clock)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}"
+    try:
+        with pytest.raises(CertificateProblem) as untrusted:
+            ClerkSyncV1Adapter(url, connect_timeout=2, read_timeout=2).server_time()
+        assert "证书" in untrusted.value.message
+        trusted = ClerkSyncV1Adapter(url, ca_bundle=cert, connect_timeout=2, read_timeout=2)
+        assert abs(trusted.server_time().offset_seconds) < 2
+    finally:
+        server.shutdown()
+        server.server_close()

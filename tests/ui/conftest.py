@@ -73,6 +73,7 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keyboard
     """A key pressed on whatever has the focus (as the clerk's keyboard would)."""
     for _ in range(times):
         qtbot.keyClick(focused(), key, modifier)
+        QApplication.processEvents()  # item delegates commit an edit by a queued call
 
 
 def type_text(qtbot: QtBot, text: str) -> None:

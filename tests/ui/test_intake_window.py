@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -159,7 +159,7 @@ def test_refusal_needs_reason_and_basis(qtbot: QtBot, window: MainWindow,
     fill_applicant(qtbot, window)
     press(qtbot, K.Key_R, ALT)
     decision = window.page.decision
-    assert decision.refuse.isChecked()
+    qtbot.waitUntil(decision.refuse.isChecked)  # a mnemonic clicks with a short animation
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, window)
     assert not window.controller.done
@@ -232,7 +232,7 @@ def test_agent_makes_the_power_of_attorney_required(qtbot: QtBot, window: MainWi
     row = model.row_of("power_of_attorney")
     assert not model.applicable(row)
     press(qtbot, K.Key_G, ALT)
-    assert window.page.applicant.has_agent.isChecked()
+    qtbot.waitUntil(window.page.applicant.has_agent.isChecked)
     assert model.applicable(row)
     assert model.applicable(model.row_of("agent_id_card"))
     assessment = window.controller.last_assessment
@@ -291,11 +291,16 @@ def test_draft_saved_while_typing_and_restored(qtbot: QtBot, make_window,  # typ
     assert "最低生活保障申请" in dialog.list.item(0).text()
     qtbot.keyClick(dialog.list, K.Key_Return)
     idle(qtbot, again)
+    again.activateWindow()  # the window manager's job once the dialog is gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is again)
     person = again.page.applicant.person
+    assert focused() is person.doc_number
     assert person.name.text() == "李<b>四</b>&"
     assert again.page.checklist_model.entry(1).state is MaterialState.RECEIVED
     # Typing on goes on saving over the restored draft (revisions continue above the stored one).
-    person.address.setFocus()
+    press(qtbot, K.Key_A, ALT)
+    assert focused() is person.address
+    press(qtbot, K.Key_End)
     type_text(qtbot, "2栋")
     idle(qtbot, again)
     with station.ctx.db.reading() as session:
@@ -311,6 +316,7 @@ def test_markup_in_user_text_is_shown_literally(qtbot: QtBot, window: MainWindow
     type_text(qtbot, "<i>签名</i>不清")
     press(qtbot, K.Key_Return)
     press(qtbot, K.Key_R, ALT)
+    qtbot.waitUntil(window.page.decision.refuse.isChecked)
     window.page.decision.reason.setFocus()
     type_text(qtbot, "<u>不符合</u>")
     from PySide6.QtWidgets import QLabel
