@@ -1,0 +1,224 @@
+"""Warnings on due dates (超期预警): 黄灯, 红灯 and 暂停中 for the open applications of the station.
+
+黄灯 when at most ``CentreSettings.yellow_days`` working days remain after today (the due day
+itself is always yellow), 红灯 from the day after the due date, 暂停中 while a clock stop runs
+(the due date is then unknown; the expected one is shown). The classification is the domain's
+(:meth:`WorkCalendar.due_status`); the stored due dates are kept current by ``clock`` and
+``due_dates``. Reads use a fixed number of queries whatever the number of applications:
+the list takes three (applications, open clock stops, 容缺 materials), the counts one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from clerk_app.domain.checklist import MaterialState
+from clerk_app.domain.workdays import DueDate, DueStatus, PauseKind, WorkCalendar
+from clerk_app.i18n import _
+from clerk_app.services.calendar import CalendarService
+from clerk_app.services.catalogue import CatalogueService
+from clerk_app.services.context import ServiceContext
+from clerk_app.services.due import PAUSE_KINDS, compute_due
+from clerk_app.services.due_dates import OPEN_STATUSES, open_clock_events
+from clerk_app.services.settings import load_settings
+from clerk_app.store.models import Applicant, Application, ApplicationMaterial, User
+
+_RANK = {DueStatus.RED: 0, DueStatus.YELLOW: 1, DueStatus.NORMAL: 2, DueStatus.PAUSED: 3}
+
+
+def light_label(status: DueStatus) -> str:
+    """The warning's words as the window shows them (never colour alone)."""
+    return {DueStatus.NORMAL: _("正常"), DueStatus.YELLOW: _("黄灯"),
+            DueStatus.RED: _("红灯"), DueStatus.PAUSED: _("暂停中")}[status]
+
+
+@dataclass(frozen=True)
+class DeferredMaterial:
+    """A 容缺 material still owed, with the date the applicant promised it."""
+
+    name: str
+    promised_date: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PauseInfo:
+    """The clock stop that is running."""
+
+    kind: PauseKind
+    since: date
+    reason: str
+    expected_end: date | None
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One open application and where it stands against its due date, as of ``as_of``."""
+
+    number: str
+    matter_name: str
+    applicant_name: str
+    window: str
+    clerk: str
+    status: str
+    accepted_on: date
+    due_date: date | None
+    provisional: bool
+    due_status: DueStatus
+    remaining: int | None  # working days after as_of up to the due date; < 0 once overdue
+    as_of: date
+    yellow_days: int
+    pause: PauseInfo | None = None
+    expected_due: date | None = None  # while paused: the due date if it ends when expected
+    deferred: tuple[DeferredMaterial, ...] = ()
+
+    @property
+    def light(self) -> str:
+        return light_label(self.due_status)
+
+    @property
+    def deferred_overdue(self) -> bool:
+        return any(m.overdue for m in self.deferred)
+
+    @property
+    def urgency(self) -> tuple[int, int]:
+        """Sort key, most urgent first: 红灯 (most overdue first), 黄灯, 正常, then 暂停中."""
+        if self.due_status is DueStatus.PAUSED:
+            return _RANK[DueStatus.PAUSED], self.expected_due.toordinal() if self.expected_due \
+                else date.max.toordinal()
+        return _RANK[self.due_status], self.remaining if self.remaining is not None else 0
+
+
+@dataclass(frozen=True)
+class DeadlineFigures:
+    """Counts of open applications by warning, for a window and clerk (supervisor's figures)."""
+
+    window: str
+    clerk: str
+    open: int
+    normal: int
+    yellow: int
+    red: int
+    paused: int
+
+
+class DeadlineService:
+    """Read-only: due-date warnings of the open applications, their counts and figures."""
+
+    def __init__(self, ctx: ServiceContext, catalogue: CatalogueService,
+                 calendar: CalendarService) -> None:
+        self.ctx = ctx
+        self.catalogue = catalogue
+        self.calendar = calendar
+
+    def rows(self, window: str | None = None, clerk_id: int | None = None,
+             statuses: Sequence[DueStatus] | None = None) -> list[DeadlineRow]:
+        """Open applications of the station (or of a window or a clerk), most urgent first."""
+        cal = self.calendar.calendar()
+        today = self.ctx.today()
+        yellow_days = load_settings(self.ctx).yellow_days
+        with self.ctx.db.reading() as session:
+            apps = session.execute(_scoped(select(
+                Application.id, Application.number, Application.matter_name, Application.window,
+                Application.status, Application.accepted_on, Application.due_date,
+                Application.due_provisional, Application.matter_code,
+                Application.matter_version, User.display_name, Applicant.name)
+                .join(User, User.id == Application.clerk_id)
+                .join(Applicant, Applicant.id == Application.applicant_id), window, clerk_id)
+            ).all()
+            paused_ids = [a.id for a in apps if a.due_date is None]
+            events = open_clock_events(session, paused_ids) if paused_ids else {}
+            deferred = _deferred(session, window, clerk_id, today)
+        rows = []
+        for a in apps:
+            pause, expected, provisional = None, None, bool(a.due_provisional)
+            if a.due_date is None:
+                own = events.get(a.id, [])
+                running = [e for e in own if e.kind in PAUSE_KINDS and e.end is None]
+                if running:
+                    first = min(running, key=lambda e: e.start)
+                    pause = PauseInfo(PauseKind(first.kind), first.start, first.reason,
+                                      first.expected_end)
+                expected_due = self._expected(cal, a.accepted_on, a.matter_code,
+                                              a.matter_version, own, today)
+                expected = expected_due.expected_date
+                provisional = expected_due.provisional
+            status = cal.due_status(a.due_date, today, yellow_days)
+            if statuses is not None and status not in statuses:
+                continue
+            remaining = (cal.remaining_working_days(today, a.due_date)
+                         if a.due_date is not None else None)
+            rows.append(DeadlineRow(
+                number=a.number, matter_name=a.matter_name, applicant_name=a.name,
+                window=a.window, clerk=a.display_name, status=a.status,
+                accepted_on=a.accepted_on, due_date=a.due_date, provisional=provisional,
+                due_status=status, remaining=remaining, as_of=today, yellow_days=yellow_days,
+                pause=pause, expected_due=expected, deferred=tuple(deferred.get(a.id, ()))))
+        rows.sort(key=lambda r: r.urgency)
+        return rows
+
+    def counts(self, window: str | None = None, clerk_id: int | None = None) -> tuple[int, int]:
+        """(黄灯, 红灯) for the status bar, from one indexed query on the stored due dates."""
+        figures = self.figures(window, clerk_id)
+        return sum(f.yellow for f in figures), sum(f.red for f in figures)
+
+    def figures(self, window: str | None = None,
+                clerk_id: int | None = None) -> list[DeadlineFigures]:
+        """Open / 正常 / 黄灯 / 红灯 / 暂停中 per window and clerk (supervisor's figures); one query."""
+        cal = self.calendar.calendar()
+        today = self.ctx.today()
+        yellow_days = load_settings(self.ctx).yellow_days
+        # 黄灯 <=> today <= due < the (yellow_days + 1)-th working day after today
+        yellow_end = cal.add_working_days(today, yellow_days + 1)
+        due = Application.due_date
+        query = _scoped(select(
+            Application.window, User.display_name, func.count(),
+            func.sum(case((due >= yellow_end, 1), else_=0)),
+            func.sum(case((and_(due >= today, due < yellow_end), 1), else_=0)),
+            func.sum(case((due < today, 1), else_=0)),
+            func.sum(case((due.is_(None), 1), else_=0)),
+        ).join(User, User.id == Application.clerk_id), window, clerk_id)
+        query = query.group_by(Application.window, User.id, User.display_name)
+        with self.ctx.db.reading() as session:
+            result = session.execute(query.order_by(Application.window, User.display_name))
+            return [DeadlineFigures(w, c, n, int(ok or 0), int(y or 0), int(r or 0),
+                                    int(p or 0)) for w, c, n, ok, y, r, p in result]
+
+    def _expected(self, cal: WorkCalendar, accepted_on: date, code: str, version: int,
+                  events: Sequence[Any], today: date) -> DueDate:
+        limit = self.catalogue.matter(code, version).promised_limit
+        return compute_due(cal, accepted_on, limit, events, today)
+
+
+def _scoped(query: Select[Any], window: str | None, clerk_id: int | None) -> Select[Any]:
+    query = query.where(Application.status.in_(OPEN_STATUSES),
+                        Application.accepted_on.is_not(None))
+    if window:
+        query = query.where(Application.window == window)
+    if clerk_id is not None:
+        query = query.where(Application.clerk_id == clerk_id)
+    return query
+
+
+def _deferred(session: Session, window: str | None, clerk_id: int | None,
+              today: date) -> dict[int, list[DeferredMaterial]]:
+    """容缺 materials still owed by open applications, by application id; one query."""
+    query = _scoped(select(ApplicationMaterial.application_id, ApplicationMaterial.name,
+                           ApplicationMaterial.promised_date)
+                    .join(Application, Application.id == ApplicationMaterial.application_id)
+                    .where(ApplicationMaterial.state == MaterialState.DEFERRED.value,
+                           ApplicationMaterial.applicable.is_(True)), window, clerk_id)
+    owed: dict[int, list[DeferredMaterial]] = defaultdict(list)
+    for app_id, name, promised in session.execute(
+            query.order_by(ApplicationMaterial.application_id, ApplicationMaterial.position)):
+        owed[app_id].append(DeferredMaterial(name, promised,
+                                             promised is not None and promised < today))
+    return owed
+
