@@ -10,12 +10,19 @@ from clerk_app.logging_setup import setup_logging
 from clerk_app.services.accounts import AccountService
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService
+from clerk_app.services.clock import ClockService
 from clerk_app.services.context import ServiceContext
+from clerk_app.services.deadlines import DeadlineService
 from clerk_app.services.due_dates import DueDateService
+from clerk_app.services.handover import HandoverService
 from clerk_app.services.intake import IntakeService
 from clerk_app.services.lookup import LookupService
 from clerk_app.services.matter_search import MatterSearchService
 from clerk_app.services.notices import NoticeService
+from clerk_app.services.owed import OwedService
+from clerk_app.services.postal import PostalService
+from clerk_app.services.ratings import RatingService
+from clerk_app.services.sync_store import StationSyncStore
 from clerk_app.store.database import Database
 
 log = logging.getLogger(__name__)
@@ -33,7 +40,14 @@ class Services:
     intake: IntakeService
     lookup: LookupService
     due_dates: DueDateService
+    clock: ClockService
+    deadlines: DeadlineService
     notices: NoticeService
+    handover: HandoverService
+    postal: PostalService
+    owed: OwedService
+    ratings: RatingService
+    sync_store: StationSyncStore
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -49,16 +63,27 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
     if load_sample:
         catalogue.load_bundled_if_empty()
     calendar = CalendarService(ctx)
+    matters = MatterSearchService(catalogue)
+    due_dates = DueDateService(ctx, catalogue, calendar)
+    notices = NoticeService(ctx, catalogue)
+    handover = HandoverService(ctx, catalogue, notices)
     services = Services(
         ctx=ctx,
         accounts=AccountService(ctx),
         catalogue=catalogue,
         calendar=calendar,
-        matters=MatterSearchService(catalogue),
+        matters=matters,
         intake=IntakeService(ctx, catalogue, calendar.calendar),
         lookup=LookupService(ctx),
-        due_dates=DueDateService(ctx, catalogue, calendar),
-        notices=NoticeService(ctx, catalogue),
+        due_dates=due_dates,
+        clock=ClockService(ctx, catalogue, calendar),
+        deadlines=DeadlineService(ctx, catalogue, calendar),
+        notices=notices,
+        handover=handover,
+        postal=PostalService(ctx, catalogue, handover),
+        owed=OwedService(ctx, catalogue),
+        ratings=RatingService(ctx, calendar.calendar),
+        sync_store=StationSyncStore(ctx, catalogue, matters, calendar, due_dates),
     )
     log.info("services ready on %s", config.database_path.name)
     return services

@@ -16,6 +16,8 @@ from clerk_app.services.context import SYSTEM_ACTOR, Actor  # noqa: E402
 from clerk_app.services.permissions import Role  # noqa: E402
 from clerk_app.services.settings import CentreSettings, save_settings  # noqa: E402
 
+pytest_plugins = ["tests.platform.fixtures"]
+
 TEST_PASSWORD = "counter2026"
 
 

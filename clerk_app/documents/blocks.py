@@ -11,12 +11,13 @@ from reportlab.platypus import Paragraph as RLParagraph
 
 from clerk_app.documents import wording as w
 from clerk_app.documents.components import IssuerBlock, seal_reader
-from clerk_app.documents.fonts import main_font, string_width, to_markup
+from clerk_app.documents.fonts import is_plain, main_font, string_width, to_markup
 from clerk_app.documents.notice_data import MaterialLine, NoticeData
 from clerk_app.documents.styles import BLACK, FRAME_WIDTH, HEADER_FILL, Layout, Styles
 from clerk_app.documents.text import chinese_date, clean_text, fill
 
 GRID = 0.6  # points
+CELL_PADDING = 4.0  # points, left and right of a table cell
 SPLIT_IN_ROW = 24  # points: a row taller than a page (a 2,000-character address) may split
 SIGNATURE_VALUE_MAX = 60  # characters: a signature line holds a name, not an essay
 
@@ -38,9 +39,21 @@ class CopyContext:
     def para(self, template: str, style_name: str) -> RLParagraph:
         return RLParagraph(to_markup(self.text(template)), getattr(self.styles, style_name))
 
-    def cell(self, value: str, style_name: str = "cell") -> RLParagraph:
-        """A table cell printing typed `value` literally."""
-        return RLParagraph(to_markup(clean_text(value)), getattr(self.styles, style_name))
+    def cell(self, value: str, style_name: str = "cell", width: float = 0) -> str | RLParagraph:
+        """A table cell printing typed `value` literally.
+
+        Text that fits on one line of `width` in the main face is returned as a plain string,
+        which the table draws without a Paragraph (much cheaper); the table's FONTNAME,
+        FONTSIZE and ALIGN commands then style it.
+        """
+        text = clean_text(value)
+        if width and is_plain(text, self.layout.small_size, width - 2 * CELL_PADDING):
+            return text
+        return RLParagraph(to_markup(text), getattr(self.styles, style_name))
+
+    def label(self, template: str, style_name: str, width: float) -> str | RLParagraph:
+        """A cell of fixed wording: plain string when it fits on one line."""
+        return self.cell(self.text(template), style_name, width)
 
     def holds(self, name: str) -> bool:
         return not name or bool(self.values.get(name))
@@ -51,14 +64,16 @@ def _style(commands: list[tuple[object, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), main_font()), *commands])
 
 
-def _grid(extra: list[tuple[object, ...]] | None = None) -> TableStyle:
+def _grid(size: float, extra: list[tuple[object, ...]] | None = None) -> TableStyle:
     commands: list[tuple[object, ...]] = [
+        ("FONTSIZE", (0, 0), (-1, -1), size),
+        ("LEADING", (0, 0), (-1, -1), size * 1.45),
         ("GRID", (0, 0), (-1, -1), GRID, BLACK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),  # MIDDLE would stop rows splitting across pages
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
     ]
     return _style(commands + (extra or []))
 
@@ -89,12 +104,14 @@ def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
         n = len(cells) // 2
         widths = [label_width, pair_width - label_width] * (n - 1)
         widths += [label_width, FRAME_WIDTH - sum(widths) - label_width]
-        extra: list[tuple[object, ...]] = [
-            ("BACKGROUND", (col, 0), (col, 0), HEADER_FILL) for col in range(0, 2 * n, 2)
-        ]
+        extra: list[tuple[object, ...]] = []
+        for col in range(0, 2 * n, 2):
+            extra.append(("BACKGROUND", (col, 0), (col, 0), HEADER_FILL))
+            extra.append(("ALIGN", (col, 0), (col, 0), "CENTER"))
         if bottom:
             extra.append(("VALIGN", (1, 0), (1, 0), "BOTTOM"))
-        return Table([cells], colWidths=widths, style=_grid(extra), splitInRow=SPLIT_IN_ROW)
+        grid = _grid(ctx.layout.small_size, extra)
+        return Table([cells], colWidths=widths, style=grid, splitInRow=SPLIT_IN_ROW)
 
     out: list[Flowable] = [Spacer(1, 2 * mm)]
     pending: list[object] = []
@@ -102,7 +119,7 @@ def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
         value: object = ctx.para(row.value, "cell")
         if row.blank_height:
             value = [Spacer(1, row.blank_height * mm), ctx.para(row.value, "cell_right")]
-        cells = [ctx.para(row.label, "cell_label"), value]
+        cells = [ctx.label(row.label, "cell_label", label_width), value]
         if pairs == 1 or row.wide or row.blank_height:
             if pending:
                 out.append(line(pending))
@@ -143,19 +160,37 @@ _CENTRED = frozenset({"index", "copies_required", "copies_received", "status", "
 
 
 def _table(
-    columns: tuple[w.Column, ...], body: list[list[RLParagraph]], ctx: CopyContext
+    columns: tuple[w.Column, ...],
+    rows: list[list[tuple[str, bool]]],
+    ctx: CopyContext,
 ) -> list[Flowable]:
-    header = [ctx.para(column.label, "cell_head") for column in columns]
-    extra: list[tuple[object, ...]] = [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL)]
+    """A bordered table with a header; `rows` hold (text, centred) per cell."""
+    widths = _widths(columns)
+    header: list[object] = [
+        ctx.label(column.label, "cell_head", width)
+        for column, width in zip(columns, widths, strict=True)
+    ]
+    extra: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
+    ]
+    body: list[list[object]] = []
+    for r, row in enumerate(rows, start=1):
+        cells: list[object] = []
+        for c, ((text, centred), width) in enumerate(zip(row, widths, strict=True)):
+            cells.append(ctx.cell(text, "cell_center" if centred else "cell", width))
+            if centred:
+                extra.append(("ALIGN", (c, r), (c, r), "CENTER"))
+        body.append(cells)
     if not body:
-        body = [[ctx.para(ctx.wording.common.empty_table, "cell_center")]]
-        body[0] += [ctx.cell("") for _ in columns[1:]]
-        extra.append(("SPAN", (0, 1), (-1, 1)))
+        body = [[ctx.label(ctx.wording.common.empty_table, "cell_center", FRAME_WIDTH)]]
+        body[0] += ["" for _ in columns[1:]]
+        extra += [("SPAN", (0, 1), (-1, 1)), ("ALIGN", (0, 1), (-1, 1), "CENTER")]
     table = Table(
         [header, *body],
-        colWidths=_widths(columns),
+        colWidths=widths,
         repeatRows=1,
-        style=_grid(extra),
+        style=_grid(ctx.layout.small_size, extra),
         splitInRow=SPLIT_IN_ROW,
     )
     return [Spacer(1, 2 * mm), table, Spacer(1, 3 * mm)]
@@ -163,34 +198,26 @@ def _table(
 
 def _materials(block: w.MaterialsTable, ctx: CopyContext) -> list[Flowable]:
     lines = [line for line in ctx.data.materials if line.status in block.statuses]
-    body = [
+    rows = [
         [
-            ctx.cell(
-                _material_cell(column.key, i, line, ctx),
-                "cell_center" if column.key in _CENTRED else "cell",
-            )
+            (_material_cell(column.key, i, line, ctx), column.key in _CENTRED)
             for column in block.columns
         ]
         for i, line in enumerate(lines, start=1)
     ]
-    return _table(block.columns, body, ctx)
+    return _table(block.columns, rows, ctx)
 
 
 def _commitments(block: w.CommitmentsTable, ctx: CopyContext) -> list[Flowable]:
-    body = []
+    rows = []
     for i, item in enumerate(ctx.data.commitments, start=1):
         cells = {
             "index": str(i),
             "condition": item.condition,
             "material_replaced": item.material_replaced,
         }
-        body.append(
-            [
-                ctx.cell(cells[column.key], "cell_center" if column.key == "index" else "cell")
-                for column in block.columns
-            ]
-        )
-    return _table(block.columns, body, ctx)
+        rows.append([(cells[column.key], column.key == "index") for column in block.columns])
+    return _table(block.columns, rows, ctx)
 
 
 def _issuer(block: w.Closing, ctx: CopyContext) -> IssuerBlock:

@@ -45,10 +45,15 @@ def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str
         "centre_phone": centre.phone,
         "centre_hours": centre.hours,
         "window": data.window_name,
+        "window_place": (centre.address + (f"{data.window_name}窗口" if data.window_name else "")
+                         ) or centre.name,
         "handling_body": data.handling_body,
         "application_no": data.application_no,
         "serial_no": data.serial_no,
         "matter": data.matter_name,
+        # 「最低生活保障申请」 + 申请 would say 申请 twice
+        "matter_request": data.matter_name if data.matter_name.endswith("申请")
+        else data.matter_name + "申请",
         "matter_code": data.matter_code,
         "addressee": unit.unit_name if unit and unit.unit_name else applicant.name,
         "applicant_name": applicant.name,

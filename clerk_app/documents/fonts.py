@@ -7,12 +7,12 @@ planes 2-3). Each face is parsed only when a character first needs it.
 
 from __future__ import annotations
 
+import html
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -103,6 +103,12 @@ def main_font() -> str:
     return MAIN_FONT.name
 
 
+def preload() -> None:
+    """Parse the main face now (~150 ms), e.g. from a worker thread at start-up, so the first
+    notice prints without that wait. Fallback faces still load when first needed."""
+    main_font()
+
+
 def font_for(char: str) -> str | None:
     """The first bundled face that has a glyph for `char`, or None."""
     try:
@@ -151,9 +157,18 @@ def to_markup(text: str) -> str:
     parts: list[str] = []
     for name, run in font_runs(text):
         # reportlab collapses U+3000 like any space; two no-break spaces keep its full width.
-        escaped = escape(run).replace("\u3000", "\u00a0\u00a0")
+        # html.escape(quote=False) is xml.sax.saxutils.escape without importing urllib (60 ms).
+        escaped = html.escape(run, quote=False).replace("\u3000", "\u00a0\u00a0")
         parts.append(escaped if name == main else f'<font face="{name}">{escaped}</font>')
     return "".join(parts)
+
+
+def is_plain(text: str, size: float, width: float) -> bool:
+    """True if `text` is one line of the main face no wider than `width` at `size`."""
+    main = main_font()
+    if "\n" in text or any(font_for(char) != main for char in text):
+        return False
+    return pdfmetrics.stringWidth(text, main, size) <= width
 
 
 def string_width(text: str, size: float) -> float:

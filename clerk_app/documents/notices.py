@@ -49,9 +49,9 @@ def render_notice(
     first_values = notice_values(data, False, wording.layout.date_style)
     application_no = clean_text(data.application_no)
     decor = PageDecor(
-        barcode=code128_pattern(data.application_no),
+        barcode=code128_pattern(application_no),
         barcode_caption=fill(common.barcode_caption, first_values),
-        qr=qr_matrix(progress_url(data.centre.qr_base_url, data.application_no))
+        qr=qr_matrix(progress_url(clean_text(data.centre.qr_base_url), application_no))
         if data.centre.qr_base_url and application_no
         else None,
         qr_caption=common.qr_caption,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab import rl_config
+from reportlab.lib import textsplit
 from reportlab.pdfbase import ttfonts
 from reportlab.platypus import paragraph
 
@@ -47,6 +48,9 @@ def apply() -> None:
         return
     rl_config.useA85 = 0
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
-    extra = "".join(c for c in CHINESE_CANNOT_START if c not in paragraph.ALL_CANNOT_START)
-    paragraph.ALL_CANNOT_START = paragraph.ALL_CANNOT_START + extra
+    # Both copies of the list are read: textsplit's for one-run paragraphs, paragraph's for
+    # paragraphs with several runs (a fallback face, say).
+    for module in (textsplit, paragraph):
+        extra = "".join(c for c in CHINESE_CANNOT_START if c not in module.ALL_CANNOT_START)
+        module.ALL_CANNOT_START = module.ALL_CANNOT_START + extra
     _applied = True

@@ -29,6 +29,8 @@ KNOWN_PLACEHOLDERS = frozenset(
         "centre_phone",
         "centre_hours",
         "window",
+        "window_place",
+        "matter_request",
         "handling_body",
         "application_no",
         "serial_no",

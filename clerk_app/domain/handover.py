@@ -116,9 +116,9 @@ def collector_problems(collector: Collector, party: ApplyingParty,
     elif collector.role is CollectorRole.AGENT and same_document:
         problems.append(_("领取人就是申请人本人，请选择“申请人本人”"))
     if not collector.authorisation_checked:
-        problems.append(_("单位经办人领取须提供加盖单位公章的授权委托书（法定代表人本人领取的提供"
-                          "法定代表人身份证明书），核验后勾选") if unit else
-                        _("代领须提供申请人签名的授权委托书，核验后勾选“授权委托书已核验”"))
+        problems.append(_("单位经办人须持加盖公章的授权委托书（法定代表人本人持身份证明书），"
+                          "核验后勾选") if unit else
+                        _("代领须提供申请人签名的授权委托书，核验后勾选“已核验授权委托书”"))
     return problems
 
 
@@ -172,7 +172,7 @@ def readiness_problems(state: ResultState, today: dt.date) -> list[str]:
                 s=status.label)]
         provisional = _("（暂定）") if state.due_provisional else ""
         late = _("，已超过承诺办结日期，请联系承办部门催办") if state.due_date < today else ""
-        return [_("尚未办结（{s}）：承诺于 {d}{p} 办结{late}").format(
+        return [_("尚未办结（{s}）：承诺于 {d} 办结{p}{late}").format(
             s=status.label, d=state.due_date.isoformat(), p=provisional, late=late)]
     problems: list[str] = []
     if status is ApplicationStatus.COMPLETED and state.deferred_blocks:

@@ -31,8 +31,8 @@ from clerk_app.store.models import CalendarYear
 
 log = logging.getLogger(__name__)
 
-CalendarHook = Callable[[Session, WorkCalendar], None]
-"""Runs inside the import's transaction with the calendar that the import produces."""
+CalendarHook = Callable[[Session, WorkCalendar, list[int]], None]
+"""Runs inside the import's transaction with the calendar the import produces and its years."""
 
 
 class CalendarService:
@@ -45,7 +45,7 @@ class CalendarService:
         self._hooks: list[CalendarHook] = []
 
     def subscribe(self, hook: CalendarHook) -> None:
-        """Run ``hook(session, new_calendar)`` in the transaction of every later import."""
+        """Run ``hook(session, new_calendar, years)`` in the transaction of every later import."""
         self._hooks.append(hook)
 
     def calendar(self) -> WorkCalendar:
@@ -84,7 +84,7 @@ class CalendarService:
                   ",".join(str(s.year) for s in schedules), now,
                   after={"years": [s.year for s in schedules], "source": source[:40]})
             for hook in self._hooks:
-                hook(session, updated)
+                hook(session, updated, [s.year for s in schedules])
         with self._lock:
             self._calendar = updated  # what _build() would now make from the stored rows
         log.info("calendar imported for %d year(s)", len(schedules))

@@ -203,6 +203,10 @@ class CatalogueService:
                 raise KeyError(code)
             return self._to_matter(row)
 
+    def forget_cached(self) -> None:
+        """Drop parsed matters after the stored documents changed (e.g. a withdrawal)."""
+        self._cache.clear()
+
     def _to_matter(self, row: MatterRecord) -> Matter:
         key = (row.code, row.version)
         if key not in self._cache:

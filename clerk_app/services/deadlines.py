@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -30,6 +30,7 @@ from clerk_app.services.due_dates import OPEN_STATUSES, open_clock_events
 from clerk_app.services.settings import load_settings
 from clerk_app.store.models import Applicant, Application, ApplicationMaterial, User
 
+SelectT = TypeVar("SelectT", bound="Select[*tuple[Any, ...]]")
 _RANK = {DueStatus.RED: 0, DueStatus.YELLOW: 1, DueStatus.NORMAL: 2, DueStatus.PAUSED: 3}
 
 
@@ -58,9 +59,12 @@ class PauseInfo:
     expected_end: date | None
 
 
-@dataclass(frozen=True)
-class DeadlineRow:
-    """One open application and where it stands against its due date, as of ``as_of``."""
+class DeadlineRow(NamedTuple):
+    """One open application and where it stands against its due date, as of ``as_of``.
+
+    A NamedTuple rather than a frozen dataclass: as immutable, and four times cheaper to build
+    when a centre's whole list (tens of thousands) is read.
+    """
 
     number: str
     matter_name: str
@@ -125,7 +129,7 @@ class DeadlineService:
         today = self.ctx.today()
         yellow_days = load_settings(self.ctx).yellow_days
         with self.ctx.db.reading() as session:
-            apps = session.execute(_scoped(select(
+            apps = session.connection().execute(_scoped(select(
                 Application.id, Application.number, Application.matter_name, Application.window,
                 Application.status, Application.accepted_on, Application.due_date,
                 Application.due_provisional, Application.matter_code,
@@ -133,50 +137,60 @@ class DeadlineService:
                 .join(User, User.id == Application.clerk_id)
                 .join(Applicant, Applicant.id == Application.applicant_id), window, clerk_id)
             ).all()
-            paused_ids = [a.id for a in apps if a.due_date is None]
+            paused_ids = [a[0] for a in apps if a[6] is None]
             events = open_clock_events(session, paused_ids) if paused_ids else {}
             deferred = _deferred(session, window, clerk_id, today)
+        by_due: dict[date | None, tuple[DueStatus, int | None]] = {}  # a few hundred dates
         rows = []
-        for a in apps:
-            pause, expected, provisional = None, None, bool(a.due_provisional)
-            if a.due_date is None:
-                own = events.get(a.id, [])
-                running = [e for e in own if e.kind in PAUSE_KINDS and e.end is None]
-                if running:
-                    first = min(running, key=lambda e: e.start)
-                    pause = PauseInfo(PauseKind(first.kind), first.start, first.reason,
-                                      first.expected_end)
-                expected_due = self._expected(cal, a.accepted_on, a.matter_code,
-                                              a.matter_version, own, today)
-                expected = expected_due.expected_date
-                provisional = expected_due.provisional
-            status = cal.due_status(a.due_date, today, yellow_days)
-            if statuses is not None and status not in statuses:
+        for (app_id, number, matter_name, app_window, status, accepted_on, due_date,
+             provisional, code, version, clerk, applicant) in apps:
+            if accepted_on is None:  # excluded by the query; says so to the type checker
                 continue
-            remaining = (cal.remaining_working_days(today, a.due_date)
-                         if a.due_date is not None else None)
+            known = by_due.get(due_date)
+            if known is None:
+                known = by_due[due_date] = (
+                    cal.due_status(due_date, today, yellow_days),
+                    None if due_date is None else cal.remaining_working_days(today, due_date))
+            due_status, remaining = known
+            if statuses is not None and due_status not in statuses:
+                continue
+            pause, expected = None, None
+            if due_date is None:
+                pause, expected_due = self._paused(cal, accepted_on, code, version,
+                                                   events.get(app_id, []), today)
+                expected, provisional = expected_due.expected_date, expected_due.provisional
             rows.append(DeadlineRow(
-                number=a.number, matter_name=a.matter_name, applicant_name=a.name,
-                window=a.window, clerk=a.display_name, status=a.status,
-                accepted_on=a.accepted_on, due_date=a.due_date, provisional=provisional,
-                due_status=status, remaining=remaining, as_of=today, yellow_days=yellow_days,
-                pause=pause, expected_due=expected, deferred=tuple(deferred.get(a.id, ()))))
+                number=number, matter_name=matter_name, applicant_name=applicant,
+                window=app_window, clerk=clerk, status=status, accepted_on=accepted_on,
+                due_date=due_date, provisional=bool(provisional), due_status=due_status,
+                remaining=remaining, as_of=today, yellow_days=yellow_days, pause=pause,
+                expected_due=expected, deferred=tuple(deferred.get(app_id, ()))))
         rows.sort(key=lambda r: r.urgency)
         return rows
 
     def counts(self, window: str | None = None, clerk_id: int | None = None) -> tuple[int, int]:
-        """(黄灯, 红灯) for the status bar, from one indexed query on the stored due dates."""
-        figures = self.figures(window, clerk_id)
-        return sum(f.yellow for f in figures), sum(f.red for f in figures)
+        """(黄灯, 红灯) for the status bar: one query on the (status, due_date) index, reading
+        only the applications due before the end of the yellow band."""
+        today = self.ctx.today()
+        yellow_end = self._yellow_end(today)
+        due = Application.due_date
+        query = _scoped(select(func.sum(case((due >= today, 1), else_=0)),
+                               func.sum(case((due < today, 1), else_=0)))
+                        .where(due < yellow_end), window, clerk_id)
+        with self.ctx.db.reading() as session:
+            yellow, red = session.execute(query).one()
+        return int(yellow or 0), int(red or 0)
+
+    def _yellow_end(self, today: date) -> date:
+        """黄灯 <=> today <= due < the (yellow_days + 1)-th working day after today."""
+        yellow_days = load_settings(self.ctx).yellow_days
+        return self.calendar.calendar().add_working_days(today, yellow_days + 1)
 
     def figures(self, window: str | None = None,
                 clerk_id: int | None = None) -> list[DeadlineFigures]:
         """Open / 正常 / 黄灯 / 红灯 / 暂停中 per window and clerk (supervisor's figures); one query."""
-        cal = self.calendar.calendar()
         today = self.ctx.today()
-        yellow_days = load_settings(self.ctx).yellow_days
-        # 黄灯 <=> today <= due < the (yellow_days + 1)-th working day after today
-        yellow_end = cal.add_working_days(today, yellow_days + 1)
+        yellow_end = self._yellow_end(today)
         due = Application.due_date
         query = _scoped(select(
             Application.window, User.display_name, func.count(),
@@ -191,13 +205,20 @@ class DeadlineService:
             return [DeadlineFigures(w, c, n, int(ok or 0), int(y or 0), int(r or 0),
                                     int(p or 0)) for w, c, n, ok, y, r, p in result]
 
-    def _expected(self, cal: WorkCalendar, accepted_on: date, code: str, version: int,
-                  events: Sequence[Any], today: date) -> DueDate:
+    def _paused(self, cal: WorkCalendar, accepted_on: date, code: str, version: int,
+                events: Sequence[Any], today: date) -> tuple[PauseInfo | None, DueDate]:
+        """The running clock stop of a paused application and its expected due date."""
+        running = [e for e in events if e.kind in PAUSE_KINDS and e.end is None]
+        pause = None
+        if running:
+            first = min(running, key=lambda e: e.start)
+            pause = PauseInfo(PauseKind(first.kind), first.start, first.reason,
+                              first.expected_end)
         limit = self.catalogue.matter(code, version).promised_limit
-        return compute_due(cal, accepted_on, limit, events, today)
+        return pause, compute_due(cal, accepted_on, limit, events, today)
 
 
-def _scoped(query: Select[Any], window: str | None, clerk_id: int | None) -> Select[Any]:
+def _scoped(query: SelectT, window: str | None, clerk_id: int | None) -> SelectT:
     query = query.where(Application.status.in_(OPEN_STATUSES),
                         Application.accepted_on.is_not(None))
     if window:

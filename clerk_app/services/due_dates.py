@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from clerk_app.domain.application import ApplicationStatus
@@ -71,18 +71,30 @@ class DueDateService:
         years = self.calendar.import_payload(actor, payload, source=source)
         return CalendarUpdate(years, self.last_changed)
 
-    def _on_calendar_import(self, session: Session, calendar: WorkCalendar) -> None:
-        self.last_changed = self.recompute_in(session, calendar)
+    def _on_calendar_import(self, session: Session, calendar: WorkCalendar,
+                            years: Sequence[int]) -> None:
+        self.last_changed = self.recompute_in(session, calendar, years)
 
-    def recompute_in(self, session: Session, calendar: WorkCalendar) -> int:
-        """Recompute every open application's due date inside the caller's transaction."""
+    def recompute_in(self, session: Session, calendar: WorkCalendar,
+                     years: Sequence[int] | None = None) -> int:
+        """Recompute open applications' due dates inside the caller's transaction.
+
+        With ``years`` (the years whose schedule just changed) only the applications whose
+        count can reach those years are read: a due date before 1 January of the first of
+        them was counted over earlier days only, and an application accepted after the last
+        of them never counts its days — the others cannot change. Paused ones are always read.
+        """
         today = self.ctx.today()
-        rows = session.execute(select(
+        scope: list[ColumnElement[bool]] = [Application.accepted_on.is_not(None)]
+        if years:
+            scope += [or_(Application.due_date.is_(None),
+                          Application.due_date >= date(min(years), 1, 1)),
+                      Application.accepted_on <= date(max(years), 12, 31)]
+        rows = session.connection().execute(select(
             Application.id, Application.matter_code, Application.matter_version,
-            Application.accepted_on, Application.due_date, Application.due_provisional)
-            .where(Application.status.in_(OPEN_STATUSES),
-                   Application.accepted_on.is_not(None))).all()
-        events = open_clock_events(session)
+            Application.accepted_on, Application.due_date, Application.due_provisional
+        ).where(Application.status.in_(OPEN_STATUSES), *scope)).all()
+        events = open_clock_events(session, scope=scope)
         limits: dict[tuple[str, int], TimeLimit | None] = {}
         plain: dict[tuple[date, TimeLimit], DueDate] = {}
         changed: list[dict[str, Any]] = []
@@ -114,9 +126,9 @@ class DueDateService:
                     due_date=bindparam("new_due"), due_provisional=bindparam("new_provisional")),
                 changed)
         audit(session, SYSTEM_ACTOR, "due_dates_recomputed", "calendar", "recompute",
-              self.ctx.now(), after={"open": len(rows), "changed": len(changed),
-                                     "loaded_years": list(calendar.loaded_years[-3:])})
-        log.info("due dates recomputed: %d changed of %d open", len(changed), len(rows))
+              self.ctx.now(), after={"read": len(rows), "changed": len(changed),
+                                     "years": list(years) if years else "all"})
+        log.info("due dates recomputed: %d changed of %d read", len(changed), len(rows))
         return len(changed)
 
     def _limit(self, code: str, version: int) -> TimeLimit | None:
@@ -130,21 +142,23 @@ class DueDateService:
 
 
 def open_clock_events(
-    session: Session, app_ids: Sequence[int] | None = None
+    session: Session, app_ids: Sequence[int] | None = None,
+    scope: Sequence[ColumnElement[bool]] = (),
 ) -> dict[int, list[ClockEventLike]]:
-    """Clock events of open applications (or of the given ones), by application id; one query."""
+    """Clock events of open applications (those within ``scope``, or the given ones), by
+    application id; one query (one per 900 ids)."""
     query = select(ClockEvent.application_id, ClockEvent.kind, ClockEvent.start, ClockEvent.end,
                    ClockEvent.expected_end, ClockEvent.extension_days, ClockEvent.reason)
     events: dict[int, list[ClockEventLike]] = defaultdict(list)
     if app_ids is None:
         queries = [query.join(Application, Application.id == ClockEvent.application_id)
-                   .where(Application.status.in_(OPEN_STATUSES))]
+                   .where(Application.status.in_(OPEN_STATUSES), *scope)]
     else:  # in chunks: SQLite limits the number of bound parameters
         ids = list(app_ids)
         queries = [query.where(ClockEvent.application_id.in_(ids[i:i + _CHUNK]))
                    for i in range(0, len(ids), _CHUNK)]
     for chunk_query in queries:
-        for row in session.execute(chunk_query.order_by(ClockEvent.application_id,
+        for row in session.connection().execute(chunk_query.order_by(ClockEvent.application_id,
                                                         ClockEvent.id)):
             events[row.application_id].append(row)
     return events

@@ -123,11 +123,19 @@ class IntakeService:
             return True
 
     def drafts(self, actor: Actor) -> list[tuple[int, IntakeForm, datetime]]:
-        """The actor's unfinished drafts, newest first (restored after a crash)."""
+        """The actor's unfinished drafts, newest first (restored after a crash).
+
+        A window that restores one numbers its saves above `draft_revision(id)`."""
         with self.ctx.db.reading() as session:
             rows = session.scalars(select(Draft).where(Draft.user_id == actor.user_id)
                                    .order_by(Draft.updated_at.desc(), Draft.id.desc())).all()
             return [(row.id, IntakeForm.from_dict(row.data), row.updated_at) for row in rows]
+
+    def draft_revision(self, draft_id: int) -> int:
+        """The revision last saved for a draft (0 when there is none): saves continue above it."""
+        with self.ctx.db.reading() as session:
+            draft = session.get(Draft, draft_id)
+            return 0 if draft is None else draft.revision
 
     def discard_draft(self, actor: Actor, draft_id: int) -> None:
         with self.ctx.db.transaction() as session:

@@ -257,6 +257,8 @@ class ClerkSyncV1Adapter:
         answered: set[str] = set()
         for item in body["results"]:
             event_id = item["id"]
+            if event_id is None:
+                continue  # an item without a usable id: its event stays unanswered
             if event_id not in known:
                 raise BadServerAnswer("/v1/events: answer names an event that was not sent")
             if event_id in answered:

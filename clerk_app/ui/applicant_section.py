@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QRadioButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -65,10 +64,10 @@ class ApplicantSection(QWidget):
         contact_box = QGroupBox(_("经办人（到窗口办理的人员）"))
         QVBoxLayout(contact_box).addWidget(self.contact)
         org_layout.addWidget(contact_box)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.person)
-        self.stack.addWidget(org_page)
-        layout.addWidget(self.stack)
+        self.org_page = org_page
+        org_page.hide()  # shown instead of the person's fields for 法人或其他组织
+        layout.addWidget(self.person)
+        layout.addWidget(org_page)
 
         self.has_agent = QCheckBox(_("代理人/代办员代为申请(&G)"))
         layout.addWidget(self.has_agent)
@@ -127,7 +126,7 @@ class ApplicantSection(QWidget):
                 person_form.clear()
             legal = form.applicant_type is ApplicantType.LEGAL_PERSON
             (self.legal if legal else self.natural).setChecked(True)
-            self.stack.setCurrentIndex(1 if legal else 0)
+            self._show_type(legal)
             self.applicant_form().set_value(form.applicant)
             self.contact.set_value(form.contact if legal else PersonInput())
             self.has_agent.setChecked(form.has_agent)
@@ -189,8 +188,12 @@ class ApplicantSection(QWidget):
     def _forms(self) -> list[PersonForm]:
         return [self.person, self.organisation, self.contact, self.agent]
 
+    def _show_type(self, legal: bool) -> None:
+        self.person.setVisible(not legal)
+        self.org_page.setVisible(legal)
+
     def _type_changed(self) -> None:
-        self.stack.setCurrentIndex(0 if self.natural.isChecked() else 1)
+        self._show_type(not self.natural.isChecked())
         self._emit_changed()
 
     def _agent_toggled(self, on: bool) -> None:

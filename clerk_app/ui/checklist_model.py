@@ -75,6 +75,7 @@ _STATE_COLOURS = {
     MaterialState.DEFECTIVE: QColor("#b3261e"),
 }
 MAX_COPIES = 99
+_NOTE_STATES = (MaterialState.WAIVED, MaterialState.DEFECTIVE)
 DEFAULT_PROMISE_DAYS = 7  # offered as the promised date of a 容缺 material; the clerk edits it
 
 
@@ -184,6 +185,8 @@ class ChecklistModel(QAbstractTableModel):
             new = replace(new, form_received="", copies_received=0)
         if state is not MaterialState.DEFERRED:
             new = replace(new, promised_date=None)
+        if entry.state in _NOTE_STATES and state is not entry.state:
+            new = replace(new, note="")  # a 免交 reason or a defect does not carry over
         self._store(row, new)
         return ""
 

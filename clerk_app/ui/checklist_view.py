@@ -128,11 +128,11 @@ class ChecklistTable(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
-        widths = {Column.REQUIREMENT: 130, Column.REQUIRED: 110, Column.STATE: 110,
-                  Column.FORM: 92, Column.COPIES: 64, Column.PROMISED: 96, Column.NOTE: 150}
+        widths = {Column.REQUIREMENT: 170, Column.REQUIRED: 150, Column.STATE: 116,
+                  Column.FORM: 100, Column.COPIES: 64, Column.PROMISED: 96, Column.NOTE: 160}
         for column, width in widths.items():
             self.setColumnWidth(column, width)
-        self.verticalHeader().setDefaultSectionSize(28)
+        self.verticalHeader().setDefaultSectionSize(26)
         self.setToolTip(_("1 已收取  2 电子证照已核验  3 容缺  4 告知承诺  5 免交  6 缺失  "
                           "7 不符合要求；空格 勾选条件；F2 或 Enter 修改单元格"))
         model.modelReset.connect(self._after_reset)

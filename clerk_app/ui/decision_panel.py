@@ -15,8 +15,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
+    QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -58,8 +60,11 @@ class DecisionPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        details = QWidget()
+        layout = QVBoxLayout(details)
+        layout.setContentsMargins(0, 0, 4, 0)
+        self.result = QFrame()
+        layout.addWidget(self.result)
         self.outcome = plain_label()
         font = self.outcome.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
@@ -68,18 +73,15 @@ class DecisionPanel(QWidget):
         layout.addWidget(self.outcome)
         self.explanation = plain_label(wrap=True)
         layout.addWidget(self.explanation)
-        self.correction_title = plain_label()
-        self.correction_title.setStyleSheet("font-weight: bold;")
-        layout.addWidget(self.correction_title)
-        self.correction = plain_label(wrap=True)
-        self.correction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.correction)
         self.blockers = plain_label(wrap=True)
         self.blockers.setStyleSheet(f"color: {ERROR_COLOUR};")
         layout.addWidget(self.blockers)
+        self.correction_title = plain_label()
+        self.correction_title.setStyleSheet("font-weight: bold;")
+        self.correction = plain_label(wrap=True)
+        self.correction.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.refuse = QCheckBox(_("不予受理(&R)"))
-        layout.addWidget(self.refuse)
         self.refusal_box = QGroupBox(_("不予受理"))
         form = QFormLayout(self.refusal_box)
         self.ground = QComboBox()
@@ -100,13 +102,14 @@ class DecisionPanel(QWidget):
         form.addRow(_("应向何机关申请"), self.redirect)
         self.refusal_box.hide()
         layout.addWidget(self.refusal_box)
+        layout.addWidget(self.correction_title)
+        layout.addWidget(self.correction)
 
         self.confirm = QPushButton(confirm_text(Outcome.ACCEPTED))
         self.confirm.setToolTip(_("确认本次决定并生成办件编号（{keys}）").format(keys=CONFIRM_KEYS))
         self.confirm.setAutoDefault(False)
-        layout.addWidget(self.confirm)
+        self.confirm.setMinimumHeight(32)
 
-        self.result = QFrame()
         self.result.setFrameShape(QFrame.Shape.StyledPanel)
         result_layout = QVBoxLayout(self.result)
         self.result_title = plain_label()
@@ -121,8 +124,21 @@ class DecisionPanel(QWidget):
         for widget in (self.result_title, self.result_number, self.result_details):
             result_layout.addWidget(widget)
         self.result.hide()
-        layout.addWidget(self.result)
         layout.addStretch(1)
+
+        self.details_area = scroll = QScrollArea()
+        scroll.setWidget(details)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        actions = QHBoxLayout()
+        actions.addWidget(self.refuse)
+        actions.addStretch(1)
+        actions.addWidget(self.confirm)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(actions)
 
         self.refuse.toggled.connect(self._refuse_toggled)
         self.ground.currentIndexChanged.connect(self._ground_changed)
@@ -166,7 +182,7 @@ class DecisionPanel(QWidget):
             explanation = _("按材料情况应为「{proposed}」；您选择了不予受理，须写明理由和法律依据").format(
                 proposed=assessment.proposed.label)
         self.explanation.setText(explanation)
-        problems = assessment.evaluation.problems
+        problems = assessment.evaluation.problems if outcome is not Outcome.REFUSED else ()
         if problems:
             self.correction_title.setText(_("一次性补正告知（共 {n} 项）").format(n=len(problems)))
             self.correction.setText("\n".join(
@@ -193,6 +209,10 @@ class DecisionPanel(QWidget):
         self.blockers.show()
 
     # -- states ---------------------------------------------------------------------------
+
+    def ensure_visible(self, widget: QWidget) -> None:
+        """Scroll the details so that `widget` (e.g. the refusal reason) can be seen."""
+        self.details_area.ensureWidgetVisible(widget)
 
     def set_editable(self, editable: bool) -> None:
         for widget in (self.refuse, self.ground, self.reason, self.basis, self.confirm):
@@ -233,6 +253,8 @@ class DecisionPanel(QWidget):
 
     def _refuse_toggled(self, on: bool) -> None:
         self.refusal_box.setVisible(on)
+        if on:
+            self.details_area.ensureWidgetVisible(self.refusal_box)
         if not self.signalsBlocked():
             self.changed.emit()
 

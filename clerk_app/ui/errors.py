@@ -24,16 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.i18n import _
 from clerk_app.services.accounts import AccountError
+from clerk_app.services.handover import ResultsError
 from clerk_app.services.intake import IntakeError
+from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied
 
 log = logging.getLogger(__name__)
 
 USER_ERRORS: tuple[type[Exception], ...] = (
-    IntakeError, AccountError, PermissionDenied, CatalogueError)
+    IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
+    CalendarImportError)
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
 _QUIET_MODULES = ("sqlalchemy", "sqlite3")
@@ -72,7 +76,7 @@ class ProgramErrorDialog(QDialog):
         self.setWindowTitle(_("程序出错"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         layout = QVBoxLayout(self)
-        text = QLabel(_("“{what}”时程序出错。已录入的内容已保存，可以继续工作；如果反复出现，"
+        text = QLabel(_("“{what}”时程序出错。窗口中已录入的内容仍在，可以继续工作；如果反复出现，"
                         "请把下面的信息告诉技术支持人员（日志中也有记录）。").format(what=context))
         text.setTextFormat(Qt.TextFormat.PlainText)
         text.setWordWrap(True)

@@ -271,5 +271,6 @@ class IntakeController(QObject):
             target = self.page.decision.reason if not refusal.reason.strip() else (
                 self.page.decision.basis)
             target.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.page.decision.ensure_visible(target)
             return
         self.page.checklist.focus_first()

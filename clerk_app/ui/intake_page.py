@@ -13,7 +13,9 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
+    QHBoxLayout,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -28,7 +30,7 @@ from clerk_app.ui.applicant_section import ApplicantSection
 from clerk_app.ui.checklist_model import ChecklistModel
 from clerk_app.ui.checklist_view import ChecklistTable
 from clerk_app.ui.decision_panel import DecisionPanel
-from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label
+from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label, tooltip
 
 
 def _scrolled(widget: QWidget) -> QScrollArea:
@@ -60,8 +62,9 @@ class IntakePage(QWidget):
         title_font.setPointSizeF(title_font.pointSizeF() * 1.3)
         title_font.setBold(True)
         self.title.setFont(title_font)
-        self.meta = plain_label(wrap=True)
+        self.meta = plain_label()
         self.meta.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.meta.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.applicant = ApplicantSection()
         self.checklist_model = ChecklistModel(today)
@@ -71,31 +74,35 @@ class IntakePage(QWidget):
 
         applicant_box = QGroupBox(_("① 申请人 (Alt+1)"))
         QVBoxLayout(applicant_box).addWidget(_scrolled(self.applicant))
-        checklist_box = QGroupBox(_("② 材料清单 (Alt+2)　按 1–7 选状态"))
+        checklist_box = QGroupBox(_("② 材料清单 (Alt+2)　数字键 1–7 选状态，空格 勾选条件，Enter 修改"))
         checklist_layout = QVBoxLayout(checklist_box)
         checklist_layout.addWidget(self.checklist)
         checklist_layout.addWidget(self.checklist_hint)
         decision_box = QGroupBox(_("③ 受理决定 (Alt+3)"))
-        QVBoxLayout(decision_box).addWidget(_scrolled(self.decision))
+        QVBoxLayout(decision_box).addWidget(self.decision)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(checklist_box)
-        right.addWidget(decision_box)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        right.setChildrenCollapsible(False)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(applicant_box)
-        self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(applicant_box)
+        top.addWidget(decision_box)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        top.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(checklist_box)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setSizes([240, 300])
         self.splitter.setChildrenCollapsible(False)
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
         content_layout.setContentsMargins(0, 0, 0, 0)
-        content_layout.addWidget(self.title)
-        content_layout.addWidget(self.meta)
+        content_layout.setSpacing(2)
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.meta, 1)
+        content_layout.addLayout(header)
         content_layout.addWidget(self.splitter, 1)
         self.empty = plain_label(_("按 F2 查找事项开始受理；申请人补交材料时，按 Ctrl+L 输入办件编号。"),
                                  wrap=True)
@@ -122,6 +129,7 @@ class IntakePage(QWidget):
             self._base = form
             self.title.setText(matter.name)
             self.meta.setText(self._meta_text(matter, form))
+            self.meta.setToolTip(tooltip(self.meta.text()))
             self.applicant.load(matter, form)
             self.checklist_model.load(matter, form.materials, form.context())
             self.checklist_hint.clear_message()
@@ -131,6 +139,19 @@ class IntakePage(QWidget):
             self.stack.setCurrentIndex(1)
         finally:
             self._loading = False
+        self.fit_checklist()
+
+    def fit_checklist(self) -> None:
+        """Give the checklist the height its rows need, within 35–60% of the page."""
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        table = self.checklist
+        rows = max(self.checklist_model.rowCount(), 4)
+        wanted = (table.horizontalHeader().height() + rows * table.verticalHeader()
+                  .defaultSectionSize() + 2 * table.frameWidth() + 60)  # box title and hint
+        checklist = max(int(total * 0.35), min(wanted, int(total * 0.6)))
+        self.splitter.setSizes([total - checklist, checklist])
 
     def clear(self) -> None:
         self._base = None
@@ -151,7 +172,7 @@ class IntakePage(QWidget):
         parts.append(_("窗口：{w}").format(w="、".join(matter.windows)))
         text = " · ".join(parts)
         if form.application_number:
-            text = _("补交材料 · 办件编号 {n}").format(n=form.application_number) + "\n" + text
+            text = _("补交材料 · 办件编号 {n} · ").format(n=form.application_number) + text
         return text
 
     # -- reading --------------------------------------------------------------------------

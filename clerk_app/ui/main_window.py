@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, 
 from clerk_app.app import Services
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
-from clerk_app.services.draft_revision import draft_revision
 from clerk_app.services.lookup import ApplicationRow
 from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.ui import keymap
@@ -63,8 +62,7 @@ class MainWindow(QMainWindow):
         self.page = IntakePage(services.ctx.today)
         self.today_panel = TodayPanel()
         self.controller = IntakeController(
-            self.page, services.intake, catalogue, lambda draft_id: draft_revision(
-                services.ctx, draft_id), actor, self.taskman, self.reporter, services.ctx.today,
+            self.page, services.intake, catalogue, services.intake.draft_revision, actor, self.taskman, self.reporter, services.ctx.today,
             parent=self)
         self.importer = CatalogueImporter(catalogue, services.matters, actor, self.taskman,
                                           self.reporter, self)
@@ -100,14 +98,14 @@ class MainWindow(QMainWindow):
         top.addWidget(self.page)
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 1)
-        top.setSizes([250, 1100])
+        top.setSizes([220, 1140])
         top.setChildrenCollapsible(False)
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(self.today_panel)
         outer.setStretchFactor(0, 4)
         outer.setStretchFactor(1, 1)
-        outer.setSizes([560, 140])
+        outer.setSizes([600, 96])
         outer.setChildrenCollapsible(False)
         central = QWidget()
         layout = QVBoxLayout(central)

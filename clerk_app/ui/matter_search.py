@@ -15,11 +15,21 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from clerk_app.i18n import _
 from clerk_app.services.search import SearchHit
@@ -64,11 +74,11 @@ class MatterResultsModel(QAbstractListModel):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            second = hit.code
+            text = f"{hit.name}\n{hit.code}"
             if not hit.active:
-                second += " · " + _("已停用：{reason}").format(
+                text += "\n" + _("已停用：{reason}").format(
                     reason=self._reasons.get(hit.code) or _("未说明原因"))
-            return f"{hit.name}\n{second}"
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and not hit.active:
             return QBrush(QColor("#9a9a9a"))
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -80,6 +90,71 @@ class MatterResultsModel(QAbstractListModel):
         if role == CODE_ROLE:
             return hit.code
         return None
+
+
+class MatterHitDelegate(QStyledItemDelegate):
+    """Per hit: the matter's name (wrapped), its code (one line), and why it is withdrawn."""
+
+    PADDING = 4
+
+    def _lines(self, index: Index) -> tuple[str, str, str]:
+        parts = str(index.data(Qt.ItemDataRole.DisplayRole) or "").split("\n", 2)
+        parts += [""] * (3 - len(parts))
+        return parts[0], parts[1], parts[2]
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        return max(width - 2 * self.PADDING, 40)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        name, _code, reason = self._lines(index)
+        width = self._width(option)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        name_height = QFontMetrics(option.font).boundingRect(0, 0, width, 10_000, flags, name).height()
+        small = QFontMetrics(_small(option.font))
+        height = name_height + small.height() + 3 * self.PADDING
+        if reason:
+            height += small.boundingRect(0, 0, width, 10_000, flags, reason).height()
+        return QSize(width, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        name, code, reason = self._lines(index)
+        option_text = option.text
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        option.text = option_text
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        active = bool(index.flags() & Qt.ItemFlag.ItemIsSelectable)
+        rect = option.rect.adjusted(self.PADDING, self.PADDING, -self.PADDING, -self.PADDING)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        painter.save()
+        palette = option.palette
+        main = palette.highlightedText().color() if selected else (
+            palette.text().color() if active else QColor("#9a9a9a"))
+        painter.setPen(main)
+        painter.setFont(option.font)
+        name_rect = painter.boundingRect(rect, flags, name)
+        painter.drawText(rect, flags, name)
+        small = _small(option.font)
+        metrics = QFontMetrics(small)
+        painter.setFont(small)
+        painter.setPen(main if selected else QColor(NOTE_COLOUR if active else "#9a9a9a"))
+        top = name_rect.height() + self.PADDING // 2
+        code = metrics.elidedText(code, Qt.TextElideMode.ElideMiddle, rect.width())
+        painter.drawText(rect.adjusted(0, top, 0, 0), 0, code)
+        if reason:
+            painter.drawText(rect.adjusted(0, top + metrics.height(), 0, 0), flags, reason)
+        painter.restore()
+
+
+def _small(font: QFont) -> QFont:
+    small = QFont(font)
+    small.setPointSizeF(font.pointSizeF() * 0.85)
+    return small
 
 
 class MatterSearchPanel(QWidget):
@@ -101,7 +176,7 @@ class MatterSearchPanel(QWidget):
         title.setStyleSheet("font-weight: bold;")
         layout.addWidget(title)
         self.field = QLineEdit()
-        self.field.setPlaceholderText(_("名称、编码或拼音，如 dibao、dbsq"))
+        self.field.setPlaceholderText(_("名称、编码或拼音，如 dbsq"))
         self.field.setClearButtonEnabled(True)
         self.field.setMaxLength(100)
         title.setBuddy(self.field)
@@ -111,9 +186,10 @@ class MatterSearchPanel(QWidget):
         self.results.setModel(self.model)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.results.setWordWrap(True)
+        self.results.setItemDelegate(MatterHitDelegate(self.results))
         self.results.setUniformItemSizes(False)
-        self.results.setSpacing(2)
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.results, 1)
         self.count = plain_label(wrap=True)
         self.count.setStyleSheet(f"color: {NOTE_COLOUR};")
@@ -162,6 +238,8 @@ class MatterSearchPanel(QWidget):
             self.count.setText("")
         elif not hits:
             self.count.setText(_("未找到匹配的事项：可输入名称中的字词、事项编码、全拼或拼音首字母"))
+        elif first is None:
+            self.count.setText(_("共 {n} 项，均已停用，不能受理").format(n=len(hits)))
         else:
             self.count.setText(_("共 {n} 项；↑↓ 选择，Enter 开始受理").format(n=len(hits)))
 

@@ -104,6 +104,7 @@ class PersonForm(QWidget):
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        rows: tuple[tuple[str, str, str], ...]
         if organisation:
             self.doc_type.hide()
             rows = ((_("统一社会信用代码"), "D", "doc_number"), (_("单位名称"), "M", "name"),

@@ -188,3 +188,29 @@ def test_unreadable_wording_file_is_reported(tmp_path: Path) -> None:
         load_wording(broken)
     with pytest.raises(WordingError, match="无法读取"):
         load_wording(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize("text", ["一二三四五，六七八九十。", "一二三四㐀；六七八九十。"])
+def test_no_line_starts_with_chinese_punctuation(text: str) -> None:
+    from reportlab.platypus import Paragraph
+
+    from clerk_app.documents.styles import Layout, styles_for
+
+    style = styles_for(Layout()).first
+    para = Paragraph(to_markup(text), style)
+    para.wrap(5 * style.fontSize + 1, 1000)  # room for five characters a line
+    lines = para.blPara.lines
+    if para.blPara.kind == 0:
+        texts = ["".join(line[1]) for line in lines]
+    else:
+        texts = ["".join(word.text for word in line.words) for line in lines]
+    assert texts[0][-1] in "，；" and texts[1][0] == "六"
+
+
+def test_supplementary_characters_get_surrogate_pairs_in_tounicode() -> None:
+    from clerk_app.documents.rl_setup import to_unicode_cmap
+
+    cmap = to_unicode_cmap("X", [0x41, 0x2020C, 0x2B5AF])
+    assert "<00> <0041>" in cmap
+    assert "<01> <D840DE0C>" in cmap
+    assert "<02> <D86DDDAF>" in cmap

@@ -141,7 +141,7 @@ def notices(draw: st.DrawFn) -> NoticeData:
     )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(notices(), st.lists(text, min_size=1, max_size=3).map(tuple))
 def test_renderer_never_fails_on_arbitrary_text(data: NoticeData, copies: tuple[str, ...]) -> None:
     pdf = render_notice(data, copies)
@@ -151,7 +151,7 @@ def test_renderer_never_fails_on_arbitrary_text(data: NoticeData, copies: tuple[
 
 
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )

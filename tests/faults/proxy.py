@@ -240,11 +240,15 @@ def _dechunk(raw: bytes) -> bytes:
         position = end + 2 + size + 2
 
 
-def _with_length(head: bytes, length: int) -> bytes:
+def _with_length(head: bytes, length: int, close: bool = False) -> bytes:
+    """The head re-framed for a body of `length` bytes (and `Connection: close` if asked)."""
+    dropped = {"content-length", "transfer-encoding"} | ({"connection"} if close else set())
     lines = head.decode("latin-1").split("\r\n")[:-2]
-    kept = [line for line in lines if line.split(":")[0].strip().lower()
-            not in ("content-length", "transfer-encoding")]
-    return ("\r\n".join([*kept, f"Content-Length: {length}"]) + "\r\n\r\n").encode("latin-1")
+    kept = [line for line in lines if line.split(":")[0].strip().lower() not in dropped]
+    kept.append(f"Content-Length: {length}")
+    if close:
+        kept.append("Connection: close")  # so the client does not reuse what we close
+    return ("\r\n".join(kept) + "\r\n\r\n").encode("latin-1")
 
 
 def _reset(writer: asyncio.StreamWriter | None) -> None:
@@ -424,10 +428,10 @@ class FaultProxy:
             piece = data[start:start + step]
             if link:
                 await link.transmit(len(piece))
+            if direction == "down":  # counted before the peer can see it, never after
+                self._count(bytes_down=len(piece))
             writer.write(piece)
             await writer.drain()
-            if direction == "down":
-                self._count(bytes_down=len(piece))
 
     async def _serve(self, client_reader: asyncio.StreamReader,
                      client: asyncio.StreamWriter) -> None:
@@ -569,7 +573,7 @@ class FaultProxy:
             if kind is FaultKind.TRUNCATE:
                 kept = body[:fault.after_bytes]
                 head = answer.head if fault.cut_connection and not answer.chunked \
-                    else _with_length(answer.head, len(kept))
+                    else _with_length(answer.head, len(kept), close=True)
                 await self._send(client, head + kept, "down")
                 return False, upstream
             damaged = bytearray(body)

@@ -126,7 +126,17 @@ def main(argv: list[str] | None = None) -> int:
     maintenance.add_argument("retry_after")
     args = parser.parse_args(argv)
 
-    office = BackOffice(args.url, args.admin_key)
+    try:
+        result = _run(BackOffice(args.url, args.admin_key), args)
+    except (BackOfficeError, requests.RequestException) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _run(office: BackOffice, args: argparse.Namespace) -> Any:
     result: Any
     if args.action == "issue-key":
         result = {"registration_key": office.issue_registration_key(
@@ -145,9 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = None if args.retry_after == "off" else int(args.retry_after)
         office.maintenance(seconds)
         result = {"retry_after": seconds}
-    json.dump(result, sys.stdout, ensure_ascii=False)
-    sys.stdout.write("\n")
-    return 0
+    return result
 
 
 if __name__ == "__main__":

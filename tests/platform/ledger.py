@@ -1,7 +1,8 @@
 """Applying outbox events: validation, exactly-once insert, and the application projection.
 
-Idempotency is the database's: the events table's primary key on the event id. An event is
-inserted inside a savepoint; an IntegrityError means the id is already there, and the
+Idempotency is the database's: the events table's primary key on the event id. The insert
+is ``INSERT ... ON CONFLICT (id) DO NOTHING`` (SQLite, PostgreSQL; a savepoint and the
+IntegrityError elsewhere): when the database inserts no row the id is already there, and the
 answer is `duplicate` (same content) or `rejected`/`id_reused` (different content).
 """
 
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +26,11 @@ from tests.platform.timefmt import CHINA, parse_aware
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 TYPE_RE = re.compile(r"^[a-z_]+\.[a-z_]+$")
 APPLICATION_NO_RE = re.compile(r"^[0-9A-Z]{10,64}$")
+EVENTS: Table = Event.__table__  # type: ignore[assignment]  # Core: the database key decides
+_INSERT_OR_IGNORE: dict[str, Any] = {
+    "sqlite": sqlite.insert(EVENTS).on_conflict_do_nothing(index_elements=["id"]),
+    "postgresql": postgresql.insert(EVENTS).on_conflict_do_nothing(index_elements=["id"]),
+}
 SNAPSHOT_TYPES = frozenset({"application.confirmed", "application.decided"})
 
 REASONS: dict[str, str] = {
@@ -101,24 +108,34 @@ def apply_event(session: Session, station: Station, raw: Any, now: datetime) -> 
     except Rejection as rejection:
         return _rejected(echoed_id, rejection.code)
     digest = event_digest(raw)
-    try:
-        with session.begin_nested():
-            session.execute(
-                insert(Event).values(
-                    id=event_id, station=station.code, seq=seq, type=raw["type"],
-                    application_no=raw["application_no"], occurred_at=occurred_at,
-                    received_at=now, digest=digest, payload=raw["payload"],
-                )
-            )
-            _project(session, station, raw, seq, occurred_at, now)
-    except IntegrityError:
+    values = {
+        "id": event_id, "station": station.code, "seq": seq, "type": raw["type"],
+        "application_no": raw["application_no"], "occurred_at": occurred_at,
+        "received_at": now, "digest": digest, "payload": raw["payload"],
+    }
+    if not _insert_once(session, values):
         stored = session.scalar(select(Event.digest).where(Event.id == event_id))
-        if stored is None:
-            raise  # an integrity problem other than the event id
         if stored != digest:
             return _rejected(event_id, "id_reused")
         return {"id": event_id, "status": "duplicate"}
+    _project(session, station, raw, seq, occurred_at, now)
     return {"id": event_id, "status": "applied"}
+
+
+def _insert_once(session: Session, values: dict[str, Any]) -> bool:
+    """Insert an event row unless its id exists; True when a row was inserted."""
+    connection = session.connection()
+    statement = _INSERT_OR_IGNORE.get(connection.dialect.name)
+    if statement is not None:
+        return bool(connection.execute(statement, values).rowcount)
+    try:
+        with session.begin_nested():
+            connection.execute(insert(EVENTS), values)
+    except IntegrityError:
+        if session.scalar(select(Event.id).where(Event.id == values["id"])) is None:
+            raise  # an integrity problem other than the event id
+        return False
+    return True
 
 
 def _rejected(event_id: str | None, code: str) -> dict[str, Any]:

@@ -134,6 +134,7 @@ def test_batches_travel_gzip_compressed_over_a_slow_link(
     adapter: ClerkSyncV1Adapter, fault_proxy: FaultProxy, station_code: str
 ) -> None:
     events = [make_event(station_code, seq) for seq in range(1, 41)]
+    adapter.timeouts = (5, 10)  # the fixture's 1 s read timeout is for the stall tests
     fault_proxy.set_latency(0.15)
     fault_proxy.set_bandwidth(64_000)
     fault_proxy.reset_counters()
@@ -143,6 +144,7 @@ def test_batches_travel_gzip_compressed_over_a_slow_link(
     assert fault_proxy.counters.bytes_up < raw / 4
 
 
+@pytest.mark.slow
 def test_platform_killed_mid_session_is_unreachable_then_back(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:

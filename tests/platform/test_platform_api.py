@@ -281,7 +281,7 @@ def test_an_oversized_batch_is_refused_whole(
     with pytest.raises(PlatformRejected) as refused:
         registered_adapter.push_events(events)
     assert (refused.value.status, refused.value.code) == (413, "batch_too_large")
-    assert not registered_adapter.push_events(events[:1000]).rejected
+    assert registered_adapter.push_events(events[:2]).applied_ids == [e["id"] for e in events[:2]]
 
 
 def test_tls_is_verified_and_a_ca_bundle_can_be_trusted(tmp_path: Path) -> None:
@@ -322,3 +322,17 @@ def test_tls_is_verified_and_a_ca_bundle_can_be_trusted(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_back_office_command_line(
+    reference_platform: RunningPlatform, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.platform.backoffice import main
+
+    base = ["--url", reference_platform.url, "--admin-key", reference_platform.admin_key]
+    assert main([*base, "issue-key", "510104321", "--name", "青石镇"]) == 0
+    key = json.loads(capsys.readouterr().out)["registration_key"]
+    assert ClerkSyncV1Adapter(reference_platform.url).register(key, "510104321").name == "青石镇"
+    assert main([*base, "maintenance", "off"]) == 0
+    assert main(["--url", reference_platform.url, "--admin-key", "wrong", "revoke", "1"]) == 1
+    assert "forbidden" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from tests.platform.samples import make_event
 from tests.platform.server import SAMPLE_CATALOGUE
 
 
+@pytest.mark.slow
 def test_a_killed_platform_restarts_with_everything_it_had(tmp_path: Path) -> None:
     running = start_platform(tmp_path)  # seeded from the bundled sample catalogue if present
     office = running.back_office()

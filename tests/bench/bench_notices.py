@@ -1,0 +1,220 @@
+"""Benchmark: time to make one notice PDF, warm and cold, against a .docx template filled in
+and converted by LibreOffice (the way many offices make notices today).
+
+Run from the repository root:  python tests/bench/bench_notices.py [--warm 50] [--lo-runs 3]
+
+Prints, per notice kind: warm median of N renders in one process (wall and CPU time); cold = the first notice in
+a fresh process (fonts loaded then), shown as render-only and imports+render; LibreOffice
+median (python-docx fill + ``soffice --headless --convert-to pdf``) and the ratios. The
+LibreOffice column is skipped with a message when soffice or python-docx is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from clerk_app.documents.notice_data import MaterialStatus, NoticeData, NoticeKind  # noqa: E402
+from tests.documents.samples import KIND_MATTERS, sample  # noqa: E402
+
+COLD_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from clerk_app.documents.notice_data import NoticeKind
+from clerk_app.documents.notices import render_notice
+from tests.documents.samples import sample
+t1 = time.perf_counter()
+data = sample(NoticeKind(sys.argv[1]), sys.argv[2])
+t2 = time.perf_counter()
+pdf = render_notice(data)
+t3 = time.perf_counter()
+print(json.dumps({"imports": (t1 - t0) * 1000, "render": (t3 - t2) * 1000, "bytes": len(pdf)}))
+"""
+
+
+def warm_ms(data: NoticeData, runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time of `runs` renders after a warm-up."""
+    from clerk_app.documents.notices import render_notice
+
+    for _ in range(3):
+        render_notice(data)
+    wall, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        render_notice(data)
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def cold_ms(kind: NoticeKind, matter: str, runs: int) -> tuple[float, float]:
+    """Median over `runs` fresh processes of (first render, imports + first render)."""
+    renders, totals = [], []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_CHILD, kind.value, matter],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        figures = json.loads(done.stdout.strip().splitlines()[-1])
+        renders.append(figures["render"])
+        totals.append(figures["imports"] + figures["render"])
+    return statistics.median(renders), statistics.median(totals)
+
+
+# --- the .docx way --------------------------------------------------------------------------
+
+
+def docx_notice(data: NoticeData, path: Path) -> None:
+    """The same notice as a filled-in .docx: title, serial, the wording's paragraphs, tables."""
+    from docx import Document  # python-docx, installed for this benchmark only
+    from docx.shared import Pt
+
+    from clerk_app.documents.context import notice_values
+    from clerk_app.documents.text import fill
+    from clerk_app.documents.wording import Facts, MaterialsTable, Paragraph, load_wording
+
+    wording = load_wording()
+    values = notice_values(data, False, wording.layout.date_style)
+    document = Document()
+    style = document.styles["Normal"]
+    style.font.name = "AR PL UMing CN"
+    style.font.size = Pt(12)
+    for page in wording.kinds[data.kind]:
+        heading = document.add_paragraph()
+        run = heading.add_run(page.title)
+        run.font.size = Pt(22)
+        run.bold = True
+        document.add_paragraph(values["serial_no"])
+        for block in page.blocks:
+            if isinstance(block, Paragraph):
+                if (block.when and not values.get(block.when)) or (
+                    block.unless and values.get(block.unless)
+                ):
+                    continue
+                document.add_paragraph(fill(block.text, values))
+            elif isinstance(block, Facts):
+                table = document.add_table(rows=0, cols=2)
+                for row in block.rows:
+                    if row.when and not values.get(row.when):
+                        continue
+                    cells = table.add_row().cells
+                    cells[0].text = fill(row.label, values)
+                    cells[1].text = fill(row.value, values)
+            elif isinstance(block, MaterialsTable):
+                table = document.add_table(rows=1, cols=len(block.columns))
+                for cell, column in zip(table.rows[0].cells, block.columns, strict=True):
+                    cell.text = column.label
+                lines = [m for m in data.materials if m.status in block.statuses]
+                for i, line in enumerate(lines, start=1):
+                    cells = table.add_row().cells
+                    texts = {
+                        "index": str(i),
+                        "name": line.name,
+                        "form": line.form,
+                        "requirement": line.requirement,
+                        "status": line.status.value,
+                    }
+                    for cell, column in zip(cells, block.columns, strict=True):
+                        cell.text = texts.get(column.key, "")
+        document.add_paragraph(values["centre"])
+        document.add_paragraph(values["issued_on"])
+        document.add_page_break()
+    document.save(str(path))
+
+
+def libreoffice_ms(data: NoticeData, runs: int, soffice: str) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        profile = (folder / "profile").as_uri()
+        command = [soffice, f"-env:UserInstallation={profile}", "--headless"]
+
+        def one(name: str) -> float:
+            start = time.perf_counter()
+            source = folder / f"{name}.docx"
+            docx_notice(data, source)
+            subprocess.run(
+                [*command, "--convert-to", "pdf", "--outdir", str(folder), str(source)],
+                capture_output=True,
+                check=True,
+                timeout=300,
+            )
+            if not (folder / f"{name}.pdf").exists():
+                raise RuntimeError("LibreOffice made no PDF")
+            return (time.perf_counter() - start) * 1000
+
+        one("warmup")  # the first start also creates the user profile
+        return statistics.median(one(f"n{i}") for i in range(runs))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warm", type=int, default=50, help="renders per kind for the warm median")
+    parser.add_argument("--cold", type=int, default=3, help="fresh processes per kind")
+    parser.add_argument("--lo-runs", type=int, default=3, help="LibreOffice conversions per kind")
+    args = parser.parse_args()
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    docx_missing = ""
+    try:
+        import docx  # noqa: F401
+    except ImportError:
+        docx_missing = "python-docx is not installed (pip install python-docx)"
+    if soffice is None:
+        print(
+            "LibreOffice column skipped: soffice not found "
+            "(apt-get install -y libreoffice-writer-nogui)"
+        )
+    elif docx_missing:
+        print(f"LibreOffice column skipped: {docx_missing}")
+    use_lo = soffice is not None and not docx_missing
+
+    try:
+        import _rl_accel  # noqa: F401
+
+        accel = "with reportlab's C accelerator (rl-accel)"
+    except ImportError:
+        accel = "without reportlab's C accelerator (pip install rl-accel)"
+    print(f"Python {sys.version.split()[0]}, {accel}; times in ms")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} CPUs (other work inflates wall times)")
+    header = f"{'notice':<22}{'warm':>8}{'warm cpu':>10}{'cold':>8}{'cold+imp':>10}"
+    if use_lo:
+        header += f"{'LibreOffice':>13}{'LO/warm':>9}{'LO/cold':>9}"
+    print(header)
+    warm_all, cold_all = [], []
+    for kind in NoticeKind:
+        matter = KIND_MATTERS[kind][0]
+        data = sample(kind, matter)
+        assert any(m.status is not MaterialStatus.NOT_APPLICABLE for m in data.materials)
+        warm, warm_cpu = warm_ms(data, args.warm)
+        cold, cold_total = cold_ms(kind, matter, args.cold)
+        warm_all.append(warm)
+        cold_all.append(cold)
+        line = f"{kind.value:<22}{warm:>8.1f}{warm_cpu:>10.1f}{cold:>8.1f}{cold_total:>10.1f}"
+        if use_lo and soffice is not None:
+            office = libreoffice_ms(data, args.lo_runs, soffice)
+            line += f"{office:>13.0f}{office / warm:>8.0f}x{office / cold:>8.0f}x"
+        print(line, flush=True)
+    print(
+        f"{'median of kinds':<22}{statistics.median(warm_all):>8.1f}{'':>10}"
+        f"{statistics.median(cold_all):>8.1f}   (targets: warm <= 15, cold <= 400)"
+    )
+
+
+if __name__ == "__main__":
+    main()
