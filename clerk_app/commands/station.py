@@ -63,10 +63,9 @@ def _catalogue_import(args: argparse.Namespace) -> int:
 
 def _calendar_import(args: argparse.Namespace) -> int:
     with services_for(args) as services:
-        years = services.calendar.import_file(SYSTEM_ACTOR, args.file)
-        changed = services.due_dates.recompute_all()
+        update = services.due_dates.import_file(SYSTEM_ACTOR, args.file)
     print(_("已导入 {years} 年节假日安排，重新计算了 {n} 件办件的承诺办结日").format(
-        years="、".join(str(y) for y in years), n=changed))
+        years="、".join(str(y) for y in update.years), n=update.changed))
     return EXIT_OK
 
 

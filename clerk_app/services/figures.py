@@ -33,6 +33,7 @@ from clerk_app.domain.decision import Outcome
 from clerk_app.domain.workdays import DueStatus
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
+from clerk_app.services.permissions import Permission, allowed
 from clerk_app.services.reports import (
     HANDLING_LABELS,
     LogRow,
@@ -41,7 +42,8 @@ from clerk_app.services.reports import (
     ScopeKind,
     application_filter,
 )
-from clerk_app.store.models import Application, ApplicationMaterial
+from clerk_app.services.settings import load_settings
+from clerk_app.store.models import Application, ApplicationMaterial, User
 
 ACCEPTING = frozenset({Outcome.ACCEPTED.value, Outcome.ACCEPTED_DEFERRED.value,
                        Outcome.ACCEPTED_ON_COMMITMENT.value, Outcome.DONE_ON_SPOT.value})
@@ -105,6 +107,14 @@ class Figures:
     trend: tuple[DayFigures, ...]
 
 
+@dataclass(frozen=True)
+class ScopeChoice:
+    """A scope the actor may choose on the supervisor's screen, with its label."""
+
+    scope: LogScope
+    label: str
+
+
 def _counted(values: Iterable[str]) -> Counts:
     return tuple(sorted(Counter(values).items(), key=lambda item: (-item[1], item[0])))
 
@@ -127,6 +137,33 @@ class FiguresService:
     def __init__(self, reports: ReportService) -> None:
         self.reports = reports
         self.ctx = reports.ctx
+
+    def scope_choices(self, actor: Actor) -> list[ScopeChoice]:
+        """What the actor may print or count: oneself and one's window (OWN_LOG), or the
+        station, the centre, every window and every clerk (CENTRE_LOG). Nothing is refused
+        here (the choice is refused, and audited, when used)."""
+        if allowed(actor, Permission.CENTRE_LOG):
+            with self.ctx.db.reading() as session:
+                used = set(session.scalars(select(Application.window).distinct()))
+                users = session.execute(select(User.username, User.display_name, User.role,
+                                               User.window).order_by(User.window,
+                                                                     User.username)).all()
+            windows = list(dict.fromkeys([*load_settings(self.ctx).window_names,
+                                          *sorted(w for w in used | {u[3] for u in users} if w)]))
+            return [ScopeChoice(LogScope.station(), _("本站全部窗口")),
+                    ScopeChoice(LogScope.centre(), _("全中心（各站点）")),
+                    *(ScopeChoice(LogScope.window(w), _("{w}窗口").format(w=w)) for w in windows),
+                    *(ScopeChoice(LogScope.clerk(u), _("经办人 {name}（{u}）").format(name=n, u=u))
+                      for u, n, role, _w in users
+                      if allowed(Actor(0, u, n, role), Permission.INTAKE))]
+        if not allowed(actor, Permission.OWN_LOG):
+            return []
+        mine = [ScopeChoice(LogScope.clerk(actor.username),
+                            _("本人（{name}）").format(name=actor.display_name))]
+        if actor.window:
+            mine.insert(0, ScopeChoice(LogScope.window(actor.window),
+                                       _("{w}窗口").format(w=actor.window)))
+        return mine
 
     def figures(self, actor: Actor, first: date, last: date, scope: LogScope) -> Figures:
         """Figures of the applications received from `first` to `last` in `scope`.

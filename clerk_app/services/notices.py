@@ -28,7 +28,6 @@ from clerk_app.documents.notice_data import (
     Remedies,
     make_serial_no,
 )
-from clerk_app.documents.notices import render_notice, unprintable_characters
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.identity import DocumentType
@@ -147,7 +146,9 @@ class NoticeService:
                   "application", app.number, now,
                   after={"kind": kind.value, "serial": decision.notice_serial,
                          "copies": list(copies)})
-        pdf = render_notice(data, copies)
+        from clerk_app.documents.notices import render_notice, unprintable_characters
+
+        pdf = render_notice(data, copies)  # reportlab is imported on the first notice
         log.info("notice rendered: kind=%s reprint=%s", kind.value, reprint)
         return RenderedNotice(app.number, kind, pdf, tuple(unprintable_characters(data)))
 

@@ -18,8 +18,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 _LATIN = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9A-Z-]+$")
 _RANK_SPAN = 1 << 24  # ties on score are broken by a static rank (shorter names first)
@@ -50,6 +48,8 @@ class SearchHit:
 
 def syllables(name: str) -> list[str]:
     """Pinyin syllables of a name (non-Chinese runs kept as lower-case words)."""
+    from pypinyin import Style, lazy_pinyin  # heavy (0.4 s): imported when an index is built
+
     parts = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     return [w for w in (p.lower().strip() for p in parts) if w and (w.isalnum() or w == "|")]
 

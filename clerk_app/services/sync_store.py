@@ -188,10 +188,9 @@ class StationSyncStore:
             _set_cursor(session, CURSOR_STATUS_CHANGES, cursor)
 
     def apply_calendar(self, years: Sequence[JsonObject], cursor: str) -> None:
-        """Store the years' schedules, recompute due dates, then advance the cursor.
-
-        Applying the same years again is harmless, so the cursor follows in its own step."""
+        """Store the years' schedules (due dates are recomputed in the same transaction), then
+        advance the cursor. Applying the same years again is harmless, so the cursor follows
+        in its own step."""
         if years:
-            self.calendar.import_payload(PLATFORM_ACTOR, list(years), source="platform")
-            self.due_dates.recompute_all()
+            self.due_dates.import_payload(PLATFORM_ACTOR, list(years), source="platform")
         self.set_cursor(CURSOR_CALENDAR, cursor)

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS_DIR = PROJECT_ROOT / "db"
+# The newest revision in db/versions; a test keeps it equal to Alembic's head.
+SCHEMA_HEAD = "0002"
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -66,25 +68,33 @@ def _alembic_config(engine: Engine) -> Any:
     return config
 
 
-def pending_migrations(engine: Engine) -> bool:
-    from alembic.runtime.migration import MigrationContext
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (None for a new file)."""
+    with engine.connect() as connection:
+        if not connection.execute(text(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+        )).first():
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def head_revision(engine: Engine) -> str | None:
     from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(_alembic_config(engine))
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current != script.get_current_head()
+    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
 
 
 def migrate(engine: Engine, path: Path) -> None:
-    """Bring the schema to the newest revision, after a backup copy when there is one to change."""
-    from alembic import command
-
-    if not pending_migrations(engine):
+    """Bring the schema to the newest revision, after a backup copy of an existing schema."""
+    current = current_revision(engine)
+    if current == SCHEMA_HEAD or current == head_revision(engine):
         return
-    backup = backup_database(path)
-    if backup is not None:
-        log.info("database backed up before migration to %s", backup.name)
+    from alembic import command  # slow to import: only when there is something to migrate
+
+    if current is not None:
+        backup = backup_database(path)
+        log.info("database backed up before migration from %s to %s",
+                 current, backup.name if backup else "-")
     command.upgrade(_alembic_config(engine), "head")
     log.info("database migrated to head")
 

@@ -1,0 +1,54 @@
+"""The schema's migrations: head known to the app, backup before upgrading, model parity."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from clerk_app.store.database import SCHEMA_HEAD, Database, head_revision
+from clerk_app.store.models import Base
+
+
+def test_schema_head_constant_matches_alembic(tmp_path: Path) -> None:
+    db = Database(tmp_path / "clerk.sqlite")
+    try:
+        assert head_revision(db.engine) == SCHEMA_HEAD
+    finally:
+        db.close()
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    db = Database(tmp_path / "clerk.sqlite")
+    try:
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+        assert db.integrity_ok()
+    finally:
+        db.close()
+
+
+def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
+    path = tmp_path / "clerk.sqlite"
+    Database(path).close()
+    connection = sqlite3.connect(path)
+    connection.execute("UPDATE alembic_version SET version_num = '0001'")
+    for table in ("follow_ups", "ratings", "postal_deliveries", "handovers"):
+        connection.execute(f"DROP TABLE {table}")
+    connection.commit()
+    connection.close()
+    db = Database(path)
+    try:
+        backups = list((tmp_path / "backups").glob("clerk-*.sqlite"))
+        assert len(backups) == 1
+        old = sqlite3.connect(backups[0])
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        old.close()
+        with db.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+    finally:
+        db.close()
