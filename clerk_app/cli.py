@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from clerk_app.commands import EXIT_FAILED, notice, report, results, station
+from clerk_app.commands import EXIT_FAILED, notice, report, results, station, sync
 from clerk_app.config import load_config
 from clerk_app.i18n import _
 
-COMMAND_MODULES = (station, notice, results, report)
+COMMAND_MODULES = (station, notice, results, report, sync)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -383,8 +383,10 @@ class _PageFurniture:
         coverage = log.coverage
         self.warning = ""
         if coverage is not None and not coverage.complete:
-            missing = "、".join(coverage.missing) or _("未知")
-            self.warning = _("本台账不完整：缺少站点 {s} 的办件（见首页说明）").format(s=missing)
+            self.warning = (
+                _("本台账不完整：缺少站点 {s} 的办件（见首页说明）").format(
+                    s="、".join(coverage.missing)) if coverage.missing
+                else _("本台账不完整：其他站点的办件未能取得（见首页说明）"))
 
     def __call__(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         width, height = PAGE
@@ -447,6 +449,8 @@ def render_daily_log(log: DailyLog) -> bytes:
         title=_("办件台账"),
         author=log.centre_name,
         pageTemplates=[PageTemplate("log", [frame], onPage=_PageFurniture(log))],
+        initialFontName=main_font(),  # no stray unembedded Helvetica
+        initialFontSize=CELL_SIZE,
     )
     note = _styles()[1]
     story: list[Flowable] = []

@@ -8,7 +8,7 @@ resumes where it stopped and a page applied twice changes nothing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from clerk_app.domain.application import ApplicationStatus, apply_platform_status
 from clerk_app.domain.catalogue import CatalogueError, Matter, parse_matter
+from clerk_app.i18n import _
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService, apply_matters
 from clerk_app.services.context import Actor, ServiceContext
@@ -73,11 +74,13 @@ class StationSyncStore:
 
     # -- outbox ---------------------------------------------------------------------------
 
-    def pending_events(self, limit: int) -> list[dict[str, Any]]:
+    def pending_events(self, limit: int, after_seq: int = 0) -> list[dict[str, Any]]:
+        """Up to `limit` unacknowledged, unparked events with `seq` above `after_seq`."""
         station = load_settings(self.ctx).station_id
         with self.ctx.db.reading() as session:
             rows = session.scalars(select(OutboxEvent).where(
-                OutboxEvent.sent_at.is_(None), OutboxEvent.parked.is_(False))
+                OutboxEvent.sent_at.is_(None), OutboxEvent.parked.is_(False),
+                OutboxEvent.seq > after_seq)
                 .order_by(OutboxEvent.seq).limit(limit)).all()
             return [{"id": row.event_id, "station": station, "seq": row.seq, "type": row.type,
                      "application_no": row.application_no,
@@ -102,10 +105,22 @@ class StationSyncStore:
 
     def note_attempt(self, ids: Iterable[str], error: str) -> None:
         """Count a failed attempt on events still waiting (shown to the clerk)."""
+        ids = list(ids)
+        if not ids:
+            return
         with self.ctx.db.transaction() as session:
-            session.execute(update(OutboxEvent).where(OutboxEvent.event_id.in_(list(ids)))
-                            .values(attempts=OutboxEvent.attempts + 1,
-                                    last_error=error[:2000]))
+            session.execute(update(OutboxEvent).where(
+                OutboxEvent.event_id.in_(ids), OutboxEvent.sent_at.is_(None))
+                .values(attempts=OutboxEvent.attempts + 1, last_error=error[:2000]))
+
+    def parked_events(self, limit: int = 50) -> list[tuple[str, str, str]]:
+        """(application number, event type, reason) of parked events, oldest first."""
+        with self.ctx.db.reading() as session:
+            rows = session.execute(select(
+                OutboxEvent.application_no, OutboxEvent.type, OutboxEvent.last_error).where(
+                OutboxEvent.parked.is_(True), OutboxEvent.sent_at.is_(None))
+                .order_by(OutboxEvent.seq).limit(limit)).all()
+            return [(row[0], row[1], row[2]) for row in rows]
 
     def outbox_summary(self) -> tuple[int, datetime | None, int]:
         """(events waiting, time of the oldest waiting, events parked)."""
@@ -127,6 +142,29 @@ class StationSyncStore:
         with self.ctx.db.transaction() as session:
             _set_cursor(session, name, value)
 
+    def get_values(self, names: Iterable[str]) -> dict[str, str]:
+        """Several sync_state values in one read (names never set are left out)."""
+        with self.ctx.db.reading() as session:
+            rows = session.scalars(select(SyncState).where(SyncState.name.in_(list(names))))
+            return {row.name: row.value for row in rows}
+
+    def set_values(self, values: Mapping[str, str]) -> None:
+        """Store several sync_state values in one transaction."""
+        if not values:
+            return
+        with self.ctx.db.transaction() as session:
+            for name, value in values.items():
+                _set_cursor(session, name, value)
+
+    def station_id(self) -> str:
+        """This station's code at the platform (region + station), "" before setup."""
+        settings = load_settings(self.ctx)
+        return settings.station_id if settings.configured else ""
+
+    def stale_hours(self) -> int:
+        """Waiting events older than this many hours are a warning (中心设置)."""
+        return load_settings(self.ctx).reconcile_stale_hours
+
     # -- pulled data ----------------------------------------------------------------------
 
     def apply_catalogue_changes(self, delta: CatalogueDelta) -> None:
@@ -145,7 +183,7 @@ class StationSyncStore:
                 for record in session.scalars(select(MatterRecord).where(
                         MatterRecord.current.is_(True), MatterRecord.active.is_(True))):
                     if record.code not in sent:
-                        withdrawn.append((record.code, "平台事项目录中已无此事项"))
+                        withdrawn.append((record.code, _("平台事项目录中已无此事项")))
             for code, reason in withdrawn:
                 for record in session.scalars(select(MatterRecord).where(
                         MatterRecord.code == code, MatterRecord.current.is_(True))):
@@ -163,9 +201,12 @@ class StationSyncStore:
         log.info("catalogue delta applied: %d matters, %d withdrawn", len(matters),
                  len(delta.withdrawn))
 
-    def apply_status_changes(self, changes: Sequence[StatusChange], cursor: str) -> None:
-        """Move applications forward; late or repeated updates never move one backwards."""
+    def apply_status_changes(self, changes: Sequence[StatusChange], cursor: str) -> int:
+        """Move applications forward; late or repeated updates never move one backwards.
+
+        Returns how many applications moved."""
         now = self.ctx.now()
+        moved_count = 0
         with self.ctx.db.transaction() as session:
             for change in changes:
                 target = PLATFORM_STATUS.get(change.status)
@@ -181,11 +222,13 @@ class StationSyncStore:
                     continue
                 app.status = moved.value
                 app.updated_at = now
+                moved_count += 1
                 audit(session, PLATFORM_ACTOR, "status_from_platform", "application",
                       app.number, now, before={"status": current.value},
                       after={"status": moved.value, "platform_seq": change.seq,
                              "note": change.note[:500]})
             _set_cursor(session, CURSOR_STATUS_CHANGES, cursor)
+        return moved_count
 
     def apply_calendar(self, years: Sequence[JsonObject], cursor: str) -> None:
         """Store the years' schedules (due dates are recomputed in the same transaction), then

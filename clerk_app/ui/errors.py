@@ -1,6 +1,6 @@
 """Errors shown to the clerk: user-caused ones as clear messages, program faults in a dialog.
 
-User errors (IntakeError, AccountError, PermissionDenied, CatalogueError, settings problems)
+User errors (IntakeError, AccountError, PermissionDenied, CatalogueError, ClockError, …)
 carry Chinese messages written for the clerk. Anything else is a fault of the program: it is
 logged with its context and shown in a dialog that lets the clerk carry on working. No dialog
 here blocks the caller (they are opened window-modal with `open()`), so the worker results
@@ -28,6 +28,7 @@ from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.i18n import _
 from clerk_app.services.accounts import AccountError
+from clerk_app.services.clock import ClockError
 from clerk_app.services.handover import ResultsError
 from clerk_app.services.intake import IntakeError
 from clerk_app.services.notices import NoticeError
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
-    CalendarImportError)
+    CalendarImportError, ClockError)
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
 _QUIET_MODULES = ("sqlalchemy", "sqlite3")

@@ -15,6 +15,12 @@ SECTION_CHECKLIST = "Alt+2"
 SECTION_DECISION = "Alt+3"
 HELP = "F1"
 QUIT = "Ctrl+Q"
+TODAY_LIST = "F6"
+DEADLINE_LIST = "F7"
+OWED_LIST = "F8"
+HAND_OVER = "F4"
+POST = "Shift+F4"
+SETTINGS = "Ctrl+Alt+S"
 
 HELP_LINES = (
     _("F2　查找事项（输入名称、编码、全拼或首字母；↑↓ 选择，Enter 开始受理）"),
@@ -25,6 +31,12 @@ HELP_LINES = (
     _("材料清单中：空格 勾选由窗口判断的条件；Enter 修改当前单元格；↑↓←→ 移动"),
     _("Alt+R　不予受理（填写理由类别、理由、法律依据）"),
     _("Ctrl+Enter　确认受理决定"),
-    _("Ctrl+L　输入或扫描办件编号，办理补交材料"),
+    _("Ctrl+L　办件查询：输入办件编号直接打开，或输入证件号码、姓名、电话查询"),
+    _("扫码枪：在窗口任何位置扫描通知书条码，即打开该办件（正在输入的内容不受影响）"),
+    _("办件详情中：Alt+B 补交材料　Alt+C 出件　Alt+Y 邮寄送达　Alt+R 补打通知书　Alt+K 查看通知书"),
+    _("办件详情中（中心负责人）：Alt+T 暂停计时　Alt+H 恢复计时　Alt+E 延期"),
+    _("通知书预览中：Ctrl+P 打印　Ctrl+Shift+P 快速打印（默认打印机）　Ctrl+S 另存为 PDF　Esc 关闭"),
+    _("F6 今日办件　F7 在办/预警　F8 容缺待补；列表中 Enter 打开办件"),
+    _("F4 出件　Shift+F4 邮寄送达　Ctrl+Alt+S 中心设置"),
     _("Ctrl+D　未完成的草稿；F5 刷新今日办件；Ctrl+O 导入事项目录；F1 本帮助"),
 )

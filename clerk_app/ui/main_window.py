@@ -1,7 +1,8 @@
 """The counter's main window: lays the pieces out, and wires menus, shortcuts and signals.
 
-It owns no intake logic (IntakeController), no list logic (TodayPanel) and no search logic
-(MatterSearchPanel); each piece gets only the service functions it needs.
+It owns no intake logic (IntakeController), no list logic (WorkLists), no search logic
+(MatterSearchPanel) and no application logic (ApplicationActions, NoticeFlow, ScanCatcher);
+each piece gets only the service functions it needs.
 """
 
 from __future__ import annotations
@@ -11,14 +12,19 @@ from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from clerk_app.app import Services
 from clerk_app.i18n import _
+from clerk_app.services.application_view import ApplicationViewService
 from clerk_app.services.context import Actor
-from clerk_app.services.lookup import ApplicationRow
-from clerk_app.services.settings import CentreSettings, load_settings
+from clerk_app.services.intake import ConfirmResult
+from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.settings import CentreSettings, load_settings, save_settings
 from clerk_app.ui import keymap
+from clerk_app.ui.application_actions import ApplicationActions
+from clerk_app.ui.application_dialog import ApplicationDialog
+from clerk_app.ui.application_search import ApplicationSearchDialog
 from clerk_app.ui.catalogue_import import CatalogueImporter
 from clerk_app.ui.drafts_dialog import DraftRow, DraftsDialog
 from clerk_app.ui.errors import ErrorReporter
@@ -26,9 +32,14 @@ from clerk_app.ui.intake_controller import IntakeController
 from clerk_app.ui.intake_page import IntakePage
 from clerk_app.ui.lookup_field import LookupField
 from clerk_app.ui.matter_search import MatterSearchPanel
+from clerk_app.ui.notice_flow import NoticeFlow
+from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
+from clerk_app.ui.settings_dialog import SettingsDialog
 from clerk_app.ui.status_bar import StationStatusBar
+from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
+from clerk_app.ui.sync_worker import SyncClient
 from clerk_app.ui.taskman import TaskManager
-from clerk_app.ui.today_list import TodayPanel
+from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +51,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, services: Services, actor: Actor, *,
                  taskman: TaskManager | None = None, reporter: ErrorReporter | None = None,
-                 settings: CentreSettings | None = None) -> None:
+                 settings: CentreSettings | None = None, sync: SyncClient | None = None) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
@@ -50,6 +61,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or load_settings(services.ctx)
         self._day = services.ctx.today()
         self.drafts_dialog: DraftsDialog | None = None
+        self.search_dialog: ApplicationSearchDialog | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self.setWindowTitle(_("窗口受理 — {centre}").format(
             centre=self.settings.centre_name or "Clerk"))
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -60,7 +73,9 @@ class MainWindow(QMainWindow):
         self.search_panel.results.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.lookup = LookupField()
         self.page = IntakePage(services.ctx.today)
-        self.today_panel = TodayPanel()
+        self.lists = WorkLists(services.lookup, services.deadlines, services.owed, actor,
+                               self.taskman, services.ctx.today)
+        self.today_panel = self.lists.today_panel
         self.controller = IntakeController(
             self.page, services.intake, catalogue, services.intake.draft_revision, actor, self.taskman, self.reporter, services.ctx.today,
             parent=self)
@@ -68,19 +83,33 @@ class MainWindow(QMainWindow):
                                           self.reporter, self)
         self.status = StationStatusBar(actor, self.settings, self._day)
         self.setStatusBar(self.status)
+        self.notice_flow = NoticeFlow(services.notices, services.ratings, actor, self.taskman,
+                                      self, status=self.status.say)
+        self.applications = ApplicationActions(
+            ApplicationViewService(services.ctx, catalogue, services.calendar, services.clock),
+            services.handover, services.postal, services.clock, self.notice_flow, actor,
+            self.taskman, self, reopen=self.controller.reopen, today=services.ctx.today)
+        self.scan_catcher = ScanCatcher(watched_by(self, ApplicationDialog), parent=self)
+        self.scan_catcher.install()
         self._lay_out()
         self._build_menus()
         self._set_tab_order()
 
         self.search_panel.matter_chosen.connect(self.controller.start)
-        self.lookup.number_entered.connect(self.controller.reopen)
-        self.today_panel.number_activated.connect(self.controller.reopen)
-        self.controller.confirmed.connect(lambda _result: self.refresh_today())
+        self.lookup.number_entered.connect(self.applications.open)
+        self.lookup.search_requested.connect(self.search_applications)
+        self.scan_catcher.scanned.connect(self.applications.open)
+        self.lists.number_activated.connect(self.applications.open)
+        self.lists.due_counts.connect(self.status.set_due_counts)
+        self.applications.changed.connect(lambda _number: self.refresh_today())
+        self.controller.confirmed.connect(self._confirmed)
         self.controller.status.connect(self.status.say)
         self.importer.imported.connect(lambda _result: self.search_panel.rerun())
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(60_000)
+        if sync is not None:
+            self._wire_sync(sync)
 
         self.taskman.read(services.matters.refresh, context=_("准备事项检索"))
         self.refresh_today()
@@ -102,10 +131,10 @@ class MainWindow(QMainWindow):
         top.setChildrenCollapsible(False)
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
-        outer.addWidget(self.today_panel)
+        outer.addWidget(self.lists)
         outer.setStretchFactor(0, 4)
         outer.setStretchFactor(1, 1)
-        outer.setSizes([600, 96])
+        outer.setSizes([560, 150])
         outer.setChildrenCollapsible(False)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -130,13 +159,14 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(_("文件(&F)"))
         file_menu.addAction(self._action(_("导入事项目录…"), keymap.IMPORT_CATALOGUE,
                                          self.importer.choose_and_import))
+        file_menu.addAction(self._action(_("中心设置…"), keymap.SETTINGS, self.show_settings))
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("退出"), keymap.QUIT, self.close))
         work = bar.addMenu(_("办件(&B)"))
         self.find_action = self._action(_("查找事项 / 新办件"), keymap.FIND_MATTER,
                                         self.search_panel.focus_search)
-        self.lookup_action = self._action(_("补交材料：打开办件编号"), keymap.LOOKUP_NUMBER,
-                                          self.lookup.focus_field)
+        self.lookup_action = self._action(_("办件查询（编号、证件、姓名、电话）"),
+                                          keymap.LOOKUP_NUMBER, self.lookup.focus_field)
         self.drafts_action = self._action(_("未完成的草稿…"), keymap.DRAFTS,
                                           lambda: self.offer_drafts(asked=True))
         self.confirm_action = self._action(_("确认受理决定"), keymap.CONFIRM,
@@ -146,6 +176,15 @@ class MainWindow(QMainWindow):
         for action in (self.find_action, self.lookup_action, self.drafts_action,
                        self.confirm_action, self.refresh_action):
             work.addAction(action)
+        work.addSeparator()
+        work.addAction(self._action(_("出件…"), keymap.HAND_OVER,
+                                    lambda: self.applications.hand_over()))
+        work.addAction(self._action(_("邮寄送达…"), keymap.POST, lambda: self.applications.post()))
+        for label, keys, tab in ((_("今日办件"), keymap.TODAY_LIST, TODAY_TAB),
+                                 (_("在办/预警"), keymap.DEADLINE_LIST, DEADLINE_TAB),
+                                 (_("容缺待补"), keymap.OWED_LIST, OWED_TAB)):
+            work.addAction(self._action(label, keys,
+                                        lambda _checked=False, t=tab: self.lists.show_tab(t)))
         work.addSeparator()
         for number, (label, keys) in enumerate(
                 ((_("转到 申请人"), keymap.SECTION_APPLICANT),
@@ -165,13 +204,37 @@ class MainWindow(QMainWindow):
     # -- actions --------------------------------------------------------------------------
 
     def refresh_today(self) -> None:
-        actor, day = self.actor, self.services.ctx.today()
-        self.taskman.read(
-            lambda: self.services.lookup.for_day(actor, day, window=actor.window or None),
-            on_success=self._show_today, context=_("刷新今日办件"))
+        """Today's list, the 在办/预警 list and the status bar's 黄灯/红灯 counts."""
+        self.lists.refresh()
 
-    def _show_today(self, rows: list[ApplicationRow]) -> None:
-        self.today_panel.set_rows(rows)
+    def _confirmed(self, result: ConfirmResult) -> None:
+        self.refresh_today()
+        self.notice_flow.after_confirm(result.application_number)
+
+    def search_applications(self, text: str) -> None:
+        """办件查询 by document number, name or phone (masked by the service for the role)."""
+        dialog = ApplicationSearchDialog(self.services.lookup, self.actor, self.taskman, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.number_chosen.connect(self.applications.open)
+        self.search_dialog = dialog
+        dialog.open()
+        dialog.search_for(text)
+
+    def show_settings(self) -> None:
+        ctx, actor = self.services.ctx, self.actor
+        dialog = SettingsDialog(self.settings, lambda s: save_settings(ctx, actor, s),
+                                self.taskman, may_edit=allowed(actor, Permission.SETTINGS),
+                                year=ctx.today().year, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.saved.connect(self._settings_saved)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_saved(self, settings: CentreSettings) -> None:
+        self.settings = settings
+        self.setWindowTitle(_("窗口受理 — {centre}").format(centre=settings.centre_name or "Clerk"))
+        self.status.set_centre(settings)
+        self.refresh_today()  # 黄灯 days may have changed
 
     def offer_drafts(self, asked: bool = False) -> None:
         """Offer the clerk's unfinished drafts for restoring (after sign-in, or Ctrl+D)."""
@@ -211,6 +274,32 @@ class MainWindow(QMainWindow):
         self.reporter.message(_("快捷键一览"), list(keymap.HELP_LINES),
                               QMessageBox.Icon.Information)
 
+    def _wire_sync(self, sync: SyncClient) -> None:
+        """The sync indicator, 立即同步 (F9), 平台连接设置, and refreshing what a sync changed."""
+        self.sync = sync
+        self.sync_indicator = SyncIndicator(lambda: self.services.ctx.clock().astimezone())
+        self.status.insertPermanentWidget(0, self.sync_indicator)
+        if sync.state is not None:
+            self.sync_indicator.show_state(sync.state)
+        sync.state_changed.connect(self.sync_indicator.show_state)
+        self.sync_indicator.sync_requested.connect(sync.sync_now)
+        menu = QMenu(_("同步(&S)"), self)
+        self.sync_action = self._action(_("立即同步"), SYNC_NOW_KEY, sync.sync_now)
+        menu.addAction(self.sync_action)
+        menu.addAction(self._action(_("平台连接设置…"), (), self._platform_settings))
+        self.menuBar().insertMenu(self.menuBar().actions()[-1], menu)
+        self.controller.confirmed.connect(lambda _result: sync.request_sync())
+        sync.applications_changed.connect(self.refresh_today)
+        sync.catalogue_changed.connect(self.search_panel.rerun)
+
+    def _platform_settings(self) -> None:
+        from clerk_app.ui.platform_settings import PlatformSettingsDialog
+
+        dialog = PlatformSettingsDialog(self.services.ctx.config, self.sync, self.taskman,
+                                        self.actor, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+
     def _tick(self) -> None:
         today: date = self.services.ctx.today()
         if today != self._day:
@@ -223,6 +312,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Every queued draft save reaches the disk before the window goes."""
         self._clock.stop()
+        self.scan_catcher.remove()
         if self._owns_taskman:
             self.taskman.shutdown()
         event.accept()

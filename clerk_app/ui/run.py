@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
+from clerk_app.documents.fonts import preload as preload_notice_fonts
 from clerk_app.i18n import _
 from clerk_app.services.settings import load_settings
 from clerk_app.ui.errors import ErrorReporter, safe_traceback
@@ -17,6 +18,7 @@ from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.setup_dialog import SetupDialog
+from clerk_app.ui.sync_worker import SyncClient, station_sync
 from clerk_app.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,7 @@ def _install_excepthook(reporter: ErrorReporter) -> None:
     sys.excepthook = hook
 
 
-def _sign_in(services: Services, taskman: TaskManager) -> MainWindow | None:
+def _sign_in(services: Services, taskman: TaskManager, sync: SyncClient) -> MainWindow | None:
     if not services.accounts.has_accounts():
         setup = SetupDialog(services.accounts, services.ctx, taskman)
         if setup.exec() != QDialog.DialogCode.Accepted:
@@ -47,7 +49,7 @@ def _sign_in(services: Services, taskman: TaskManager) -> MainWindow | None:
     if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
         return None
     return MainWindow(services, login.actor, taskman=taskman, reporter=taskman.reporter,
-                      settings=settings)
+                      settings=settings, sync=sync)
 
 
 def run_gui(config: Config, argv: list[str] | None = None) -> int:
@@ -70,14 +72,20 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
         return 1
     _install_excepthook(reporter)
     taskman = TaskManager(reporter)
+    taskman.read(preload_notice_fonts, context=_("准备通知书字体"))  # first print without the wait
+    sync = station_sync(services)
     try:
-        window = _sign_in(services, taskman)
+        window = _sign_in(services, taskman, sync)
         if window is None:
             return 0
         window.showMaximized()
         window.offer_drafts()
+        sync.start()
         return app.exec()
     finally:
+        if not sync.shutdown():
+            log.info("waiting for the running sync request to end")
+            sync.wait()
         taskman.shutdown()
         services.close()
         sys.excepthook = previous_hook

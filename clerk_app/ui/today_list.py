@@ -5,30 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from clerk_app.domain.masking import mask_name
 from clerk_app.i18n import _
+from clerk_app.services.deadlines import DeadlineRow
 from clerk_app.services.lookup import ApplicationRow
+from clerk_app.ui.deadline_list import SORT_ROLE, due_data, sorted_view
 from clerk_app.ui.widgets import plain_label
 
 Index = QModelIndex | QPersistentModelIndex
 
-HEADERS = (_("办件编号"), _("事项"), _("申请人"), _("结论"), _("状态"), _("承诺办结日"),
+HEADERS = (_("办件编号"), _("事项"), _("申请人"), _("结论"), _("状态"), _("承诺办结 / 预警"),
            _("跑动次数"))
+DUE_COLUMN = 5
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class TodayModel(QAbstractTableModel):
-    """Rows of `LookupService.for_day`; the applicant's name is masked (others can see)."""
+    """Rows of `LookupService.for_day`; the applicant's name is masked (others can see).
+
+    The due column of an application still running shows its `due_cell` (from `due`, the
+    `DeadlineService` rows by number); the others show the plain date."""
 
     def __init__(self) -> None:
         super().__init__()
         self._rows: list[ApplicationRow] = []
+        self._due: dict[str, DeadlineRow] = {}
 
-    def set_rows(self, rows: list[ApplicationRow]) -> None:
+    def set_rows(self, rows: list[ApplicationRow],
+                 due: dict[str, DeadlineRow] | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._due = dict(due or {})
         self.endResetModel()
 
     def row(self, row: int) -> ApplicationRow:
@@ -53,11 +62,18 @@ class TodayModel(QAbstractTableModel):
         item = self._rows[index.row()]
         if role == NUMBER_ROLE:
             return item.number
+        column = index.column()
+        running = self._due.get(item.number) if column == DUE_COLUMN else None
+        if running is not None:
+            return due_data(running, role)
+        if role == SORT_ROLE:
+            if column == DUE_COLUMN:  # after every running one, by date
+                return 10**9 + (item.due_date.toordinal() if item.due_date else 0)
+            return item.visits if column == 6 else self.data(index)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 6:
             return int(Qt.AlignmentFlag.AlignCenter)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        column = index.column()
         if column == 0:
             return item.number
         if column == 1:
@@ -81,7 +97,7 @@ class TodayPanel(QWidget):
     """The list with its title.
 
     Signals:
-        number_activated(str): Enter or double-click on a row (to reopen it).
+        number_activated(str): Enter or double-click on a row (open the application).
     """
 
     number_activated = Signal(str)
@@ -94,26 +110,19 @@ class TodayPanel(QWidget):
         self.title.setStyleSheet("font-weight: bold;")
         layout.addWidget(self.title)
         self.model = TodayModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table, self.proxy = sorted_view(self.model)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 210), (2, 110), (3, 120), (4, 80), (5, 130), (6, 70)):
+        for column, width in ((0, 210), (2, 90), (3, 110), (4, 80), (5, 200), (6, 70)):
             self.table.setColumnWidth(column, width)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the latest first
         layout.addWidget(self.table)
         self.table.activated.connect(
             lambda index: self.number_activated.emit(str(index.data(NUMBER_ROLE))))
         self.set_rows([])
 
-    def set_rows(self, rows: list[ApplicationRow]) -> None:
-        self.model.set_rows(rows)
-        self.title.setText(_("今日本窗口办件（{n} 件）　F5 刷新；选中后按 Enter 可办理补交").format(
+    def set_rows(self, rows: list[ApplicationRow],
+                 due: dict[str, DeadlineRow] | None = None) -> None:
+        self.model.set_rows(rows, due)
+        self.title.setText(_("今日本窗口办件（{n} 件）　F6；F5 刷新；选中后按 Enter 打开办件").format(
             n=len(rows)))

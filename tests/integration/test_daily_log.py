@@ -40,7 +40,7 @@ from clerk_app.services.reports import (
 from clerk_app.services.settings import CentreSettings, save_settings
 from clerk_app.store.models import Applicant, Application, AuditEntry, Visit
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
-from tests.documents.pdf_tools import require_poppler, squeezed
+from tests.documents.pdf_tools import pdf_fonts, require_poppler, squeezed
 from tests.platform.runner import start_platform
 from tests.platform.samples import make_event
 
@@ -164,6 +164,7 @@ def test_pdf_rows_match_the_database_across_page_breaks(station: Services) -> No
     outcome_row = "件数" + "".join(str(counts.get(code, 0)) for code in HANDLING_LABELS)
     assert outcome_row + str(len(expected)) in last
     assert "中心负责人（签字）" in squeezed(pages[-1]) and "合计（按事项" in last
+    assert all(font.embedded for font in pdf_fonts(pdf))
 
 
 def test_workbook_cell_by_cell(station: Services) -> None:

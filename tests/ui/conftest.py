@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from clerk_app.app import Services
 from clerk_app.services.context import Actor
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.scan_catcher import ScanCatcher
 
 NOW = datetime(2026, 11, 26, 9, 30)  # a Thursday, a working day
 VALID_ID = "11010519491231002X"
@@ -74,6 +75,18 @@ def press(qtbot: QtBot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.Keyboard
     for _ in range(times):
         qtbot.keyClick(focused(), key, modifier)
         QApplication.processEvents()  # item delegates commit an edit by a queued call
+        settle(qtbot)
+
+
+def scan_catchers() -> list[ScanCatcher]:
+    return [c for top in QApplication.topLevelWidgets() for c in top.findChildren(ScanCatcher)]
+
+
+def settle(qtbot: QtBot) -> None:
+    """Wait for keystrokes the ScanCatcher holds back (digits outside a text field, for one
+    scanner gap) to reach their widget, as they do for the clerk a few milliseconds later."""
+    qtbot.waitUntil(lambda: not any(c.holding for c in scan_catchers()), timeout=2_000)
+    QApplication.processEvents()
 
 
 def type_text(qtbot: QtBot, text: str) -> None:
@@ -91,3 +104,26 @@ def type_text(qtbot: QtBot, text: str) -> None:
             event = QInputMethodEvent("", [])
             event.setCommitString(ch)
             QApplication.sendEvent(focused(), event)
+
+
+def close_notice(qtbot: QtBot, window: MainWindow, *, rating: bool = True) -> int:
+    """After a confirmation: the notice's preview opens (returns its page count); Esc closes it,
+    then the rating offered on this (only) screen, and the keyboard is back in the window."""
+    flow = window.notice_flow
+    qtbot.waitUntil(lambda: flow.preview_dialog is not None and flow.preview_dialog.isVisible(),
+                    timeout=10_000)
+    preview = flow.preview_dialog
+    assert preview is not None
+    pages = preview.document.pageCount()
+    qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: flow.preview_dialog is None or not preview.isVisible())
+    if rating:
+        qtbot.waitUntil(lambda: flow.rating_dialog is not None and flow.rating_dialog.isVisible(),
+                        timeout=10_000)
+        dialog = flow.rating_dialog
+        assert dialog is not None
+        dialog.reject()  # the applicant walked away; nothing is recorded
+    idle(qtbot, window)
+    window.activateWindow()  # the window manager's job once the dialogs are gone
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    return pages

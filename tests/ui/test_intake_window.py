@@ -12,8 +12,9 @@ from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.store.models import Application, AuditEntry, Decision, Draft, OutboxEvent
+from clerk_app.ui.application_dialog import Action
 from clerk_app.ui.main_window import MainWindow
-from tests.ui.conftest import VALID_ID, focused, idle, press, type_text
+from tests.ui.conftest import VALID_ID, close_notice, focused, idle, press, type_text
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -67,6 +68,7 @@ def test_whole_intake_by_keyboard(qtbot: QtBot, window: MainWindow, station: Ser
     idle(qtbot, window)
     assert window.controller.done
     number = window.page.decision.result_number.text().split()[-1]
+    assert close_notice(qtbot, window) > 0  # the 受理通知书 was previewed
 
     with station.ctx.db.reading() as session:
         app = session.scalars(select(Application).where(Application.number == number)).one()
@@ -83,7 +85,7 @@ def test_whole_intake_by_keyboard(qtbot: QtBot, window: MainWindow, station: Ser
         assert len(app.visits) == 1
         audit = session.scalars(select(AuditEntry).where(
             AuditEntry.entity == "application", AuditEntry.entity_id == number)).all()
-        assert [a.action for a in audit] == ["application_accepted"]
+        assert [a.action for a in audit] == ["application_accepted", "notice_printed"]
         events = session.scalars(select(OutboxEvent).where(
             OutboxEvent.application_no == number)).all()
         assert [e.type for e in events] == ["application.confirmed"]
@@ -111,16 +113,25 @@ def test_correction_then_reopen_and_accept_on_the_same_number(
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, window)
     number = decision.result_number.text().split()[-1]
+    close_notice(qtbot, window)
     with station.ctx.db.reading() as session:
         app = session.scalars(select(Application).where(Application.number == number)).one()
         assert app.status == ApplicationStatus.AWAITING_CORRECTION.value
         assert app.due_date is None
 
-    # The applicant comes back: Ctrl+L, the number, Enter.
+    # The applicant comes back: Ctrl+L, the number, Enter: the application opens;
+    # 补交材料 (Alt+B) takes it back into the intake.
     press(qtbot, K.Key_L, CTRL)
     assert focused() is window.lookup.field
     type_text(qtbot, number)
     press(qtbot, K.Key_Return)
+    idle(qtbot, window)
+    view = window.applications.dialog
+    assert view is not None and view.isVisible() and view.number.text() == number
+    assert view.buttons[Action.REOPEN].isEnabled() and focused() is view.buttons[Action.REOPEN]
+    press(qtbot, K.Key_B, ALT)
+    idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.applications.dialog is None)  # a mnemonic clicks animated
     idle(qtbot, window)
     assert window.page.form().application_number == number
     assert number in window.page.meta.text()
@@ -139,6 +150,7 @@ def test_correction_then_reopen_and_accept_on_the_same_number(
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, window)
     assert decision.result_number.text().split()[-1] == number
+    close_notice(qtbot, window)
     assert "跑动次数：2" in decision.result_details.text()
     with station.ctx.db.reading() as session:
         app = session.scalars(select(Application).where(Application.number == number)).one()
@@ -178,6 +190,7 @@ def test_refusal_needs_reason_and_basis(qtbot: QtBot, window: MainWindow,
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, window)
     assert window.controller.done
+    close_notice(qtbot, window)
     with station.ctx.db.reading() as session:
         app = session.scalars(select(Application)).one()
         assert app.status == ApplicationStatus.REFUSED.value
@@ -216,6 +229,7 @@ def test_returning_applicant_is_prefilled(qtbot: QtBot, window: MainWindow,
     checklist_keys(qtbot, window, "11111")
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, window)
+    close_notice(qtbot, window)
     choose_dibao(qtbot, window)
     person = window.page.applicant.person
     assert person.name.text() == ""

@@ -43,13 +43,13 @@ class TrendChart(QChartView):
         self.days = [f"{d.day:%m-%d}" for d in days]
         x_axis = QBarCategoryAxis()
         x_axis.append(self.days or ["-"])
-        if len(self.days) > 16:
+        if len(self.days) > 7:
             x_axis.setLabelsAngle(-90)
         highest = max((getattr(d, key) for d in days for _l, key, _c in SERIES), default=0)
         y_axis = QValueAxis()
         y_axis.setRange(0, max(highest, 4))
+        y_axis.applyNiceNumbers()
         y_axis.setLabelFormat("%d")
-        y_axis.setTickCount(min(max(highest, 4), 10) + 1 if highest <= 10 else 6)
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         self.series = {}

@@ -117,7 +117,8 @@ class LogPreview(QWidget):
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(_("打印台账"))
         dialog.accepted.connect(lambda: self.print_to(printer))
-        dialog.open()
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
         self._print_dialog = dialog
 
     def print_to(self, printer: QPrinter) -> None:

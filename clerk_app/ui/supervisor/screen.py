@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,7 @@ from clerk_app.services.figures import Figures, FiguresService, ScopeChoice
 from clerk_app.services.reports import DailyLog, LogFormat, LogQuery, LogScope, ReportService
 from clerk_app.ui.supervisor.chart import TrendChart
 from clerk_app.ui.supervisor.log_preview import LogPreview
-from clerk_app.ui.supervisor.models import NUMBER_ROLE, ListTableModel, counts_model, rows_model
+from clerk_app.ui.supervisor.models import NUMBER_ROLE, counts_model, rows_model
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label
 
@@ -57,9 +57,9 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def _table(model: ListTableModel[object] | object) -> QTableView:
+def _table(model: QAbstractItemModel) -> QTableView:
     table = QTableView()
-    table.setModel(model)  # type: ignore[arg-type]
+    table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -108,7 +108,7 @@ class SupervisorScreen(QWidget):
         for table in (self.overdue_table, self.due_soon_table):
             table.activated.connect(self._activated)
         self.preview.export_requested.connect(self.export_excel)
-        QShortcut(QKeySequence(Qt.Key.Key_F5), self, activated=self.refresh)
+        QShortcut(QKeySequence(Qt.Key.Key_F5), self, self.refresh)
         self.load_choices()
 
     # -- layout -----------------------------------------------------------------------------
@@ -275,8 +275,8 @@ class SupervisorScreen(QWidget):
         else:
             self.message.clear_message()
 
-    def _activated(self, index: object) -> None:
-        number = index.data(NUMBER_ROLE)  # type: ignore[attr-defined]
+    def _activated(self, index: QModelIndex) -> None:
+        number = index.data(NUMBER_ROLE)
         if number:
             self.open_application.emit(str(number))
 
