@@ -30,7 +30,13 @@ from clerk_app.services.handover import find_application
 from clerk_app.services.permissions import Permission, allowed
 from clerk_app.services.postal import PostalStage
 from clerk_app.services.settings import load_settings
-from clerk_app.store.models import Application, HandoverRecord, PostalDelivery, User
+from clerk_app.store.models import (
+    Application,
+    ApplicationMaterial,
+    HandoverRecord,
+    PostalDelivery,
+    User,
+)
 
 _PURPOSES = {"intake": _("受理"), "resubmission": _("补交材料"), "handover": _("领取结果"),
              "deferred_material": _("补交容缺材料")}
@@ -58,6 +64,7 @@ class MaterialLine:
     promised_date: date | None
     note: str
     owed: bool  # 容缺, still to be brought
+    overdue: bool  # owed past the promised date
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,12 @@ class ApplicationDetails:
         return bool(self.decisions)
 
 
+def _material(m: ApplicationMaterial, today: date) -> MaterialLine:
+    owed = m.state == MaterialState.DEFERRED.value
+    return MaterialLine(m.name, MaterialState(m.state).label, m.promised_date, m.note, owed,
+                        owed and m.promised_date is not None and m.promised_date < today)
+
+
 class ApplicationViewService:
     """Reads one application for the application view."""
 
@@ -149,7 +162,7 @@ class ApplicationViewService:
             clerk_ids = {d.clerk_id for d in app.decisions} | {v.clerk_id for v in app.visits}
             names = {uid: name for uid, name in session.execute(
                 select(User.id, User.display_name).where(User.id.in_(clerk_ids)))}
-            details = self._details(app, actor, names)
+            details = self._details(app, actor, names, self.ctx.today())
             details = replace(details, handovers=tuple(
                 (h.id, h.handed_at, CollectorRole(h.collector_role).label) for h in handovers),
                 postal_stage=PostalStage(postal.stage) if postal is not None else None)
@@ -163,6 +176,7 @@ class ApplicationViewService:
                           state.extension_left, bool(state.open_pauses))
         return replace(details, clock=clock, due=self._deadline(details, state))
 
+
     def _handling(self, app: Application) -> Handling | None:
         try:
             return self.catalogue.matter(app.matter_code, app.matter_version).handling
@@ -170,7 +184,8 @@ class ApplicationViewService:
             return None
 
     @staticmethod
-    def _details(app: Application, actor: Actor, names: dict[int, str]) -> ApplicationDetails:
+    def _details(app: Application, actor: Actor, names: dict[int, str],
+                 today: date) -> ApplicationDetails:
         full = allowed(actor, Permission.SEE_FULL_ID)
         person = app.contact if app.applicant_type == "legal_person" and app.contact else (
             app.applicant)
@@ -190,10 +205,9 @@ class ApplicationViewService:
             decisions=tuple(DecisionLine(
                 Outcome(d.outcome).label, d.decided_at, names.get(d.clerk_id, ""),
                 d.notice_serial, d.explanation) for d in app.decisions),
-            materials=tuple(MaterialLine(
-                m.name, MaterialState(m.state).label, m.promised_date, m.note,
-                m.state == MaterialState.DEFERRED.value)
-                for m in sorted(app.materials, key=lambda m: m.position) if m.applicable),
+            materials=tuple(_material(m, today)
+                            for m in sorted(app.materials, key=lambda m: m.position)
+                            if m.applicable),
             visits=tuple(VisitLine(v.visited_at, _PURPOSES.get(v.purpose, v.purpose),
                                    names.get(v.clerk_id, "")) for v in app.visits),
             handovers=(), postal_stage=None, clock=None,
@@ -213,8 +227,7 @@ class ApplicationViewService:
             first = min(state.open_pauses, key=lambda p: p.start)
             pause = PauseInfo(first.kind, first.start, first.reason, first.expected_end)
             expected, provisional = state.due.expected_date, state.due.provisional
-        owed = tuple(DeferredMaterial(m.name, m.promised_date,
-                                      m.promised_date is not None and m.promised_date < today)
+        owed = tuple(DeferredMaterial(m.name, m.promised_date, m.overdue)
                      for m in details.materials if m.owed)
         return DeadlineRow(
             number=details.number, matter_name=details.matter_name,

@@ -38,6 +38,7 @@ from clerk_app.ui.handover_dialog import HandoverDialog, attempt
 from clerk_app.ui.notice_flow import NoticeFlow
 from clerk_app.ui.postal_dialog import PostalDialog
 from clerk_app.ui.taskman import TaskManager
+from clerk_app.ui.widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +156,16 @@ class ApplicationActions(QObject):
         return dialog
 
     def _show(self, dialog: QDialog, closed: Callable[[], None]) -> None:
+        fit_to_screen(dialog)  # 出件 and 邮寄 are 700+ pixels tall
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.finished.connect(lambda _code: closed())
+        dialog.destroyed.connect(lambda *_args: self._forget_child(dialog))
         self.child = dialog
         dialog.open()
+
+    def _forget_child(self, dialog: QDialog) -> None:
+        if self.child is dialog:
+            self.child = None
 
     # -- the clock (supervisors) ----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -29,9 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.application_view import ApplicationDetails
+from clerk_app.services.application_view import ApplicationDetails, MaterialLine
 from clerk_app.ui.due_format import due_cell
-from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label, tooltip
+from clerk_app.ui.widgets import (
+    ERROR_COLOUR,
+    NOTE_COLOUR,
+    MessageLine,
+    fit_to_screen,
+    plain_label,
+    tooltip,
+)
 
 
 class Action(StrEnum):
@@ -82,13 +90,23 @@ def _table(headers: Sequence[str], stretch: int) -> QTableWidget:
     return table
 
 
-def _fill(table: QTableWidget, rows: Sequence[Sequence[str]]) -> None:
+def _fill(table: QTableWidget, rows: Sequence[Sequence[str]],
+          alert: frozenset[int] = frozenset()) -> None:
+    """Plain-text cells; rows in `alert` in the error colour."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             item.setToolTip(tooltip(text) if len(text) > 12 else "")
+            if r in alert:
+                item.setForeground(QBrush(QColor(ERROR_COLOUR)))
             table.setItem(r, c, item)
+
+
+def _material_state(line: MaterialLine) -> str:
+    if line.overdue:
+        return _("容缺，逾期未补")
+    return _("容缺，待补交") if line.owed else line.state_label
 
 
 class ApplicationDialog(QDialog):
@@ -160,6 +178,7 @@ class ApplicationDialog(QDialog):
         actions.addWidget(self.close_button)
         layout.addLayout(actions)
         self.resize(1040, 600)
+        fit_to_screen(self)
         self.show_loading("")
 
     # -- showing ------------------------------------------------------------------------------
@@ -204,10 +223,12 @@ class ApplicationDialog(QDialog):
             applicant += "　" + _("代理人 {name}").format(name=details.agent_name)
         self.applicant.setText(applicant)
         self.results.setText(self._results_text(details))
+        self.results.setVisible(bool(self.results.text()))
         _fill(self.decisions, [(_when(d.decided_at), d.outcome_label, d.clerk, d.serial)
                                for d in details.decisions])
-        _fill(self.materials, [(m.name, m.state_label, _day(m.promised_date), m.note)
-                               for m in details.materials])
+        _fill(self.materials, [(m.name, _material_state(m), _day(m.promised_date), m.note)
+                               for m in details.materials],
+              frozenset(i for i, m in enumerate(details.materials) if m.overdue))
         _fill(self.visits, [(_when(v.visited_at), v.purpose, v.clerk) for v in details.visits])
         self._enable(details)
 

@@ -150,6 +150,16 @@ def sorted_view(model: QAbstractTableModel) -> tuple[QTableView, QSortFilterProx
     return table, proxy
 
 
+def keep_row(table: QTableView, number: object) -> None:
+    """After a reload, select the application that was selected (or the first row)."""
+    model = table.model()
+    if not model.rowCount():
+        return
+    row = next((r for r in range(model.rowCount())
+                if model.index(r, 0).data(NUMBER_ROLE) == number), 0)
+    table.setCurrentIndex(model.index(row, 0))
+
+
 class DeadlinePanel(QWidget):
     """The list with its title and the 只看预警 switch.
 
@@ -174,7 +184,7 @@ class DeadlinePanel(QWidget):
         self.model = DeadlineModel()
         self.table, self.proxy = sorted_view(self.model)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 200), (2, 70), (3, 80), (4, 70), (5, 70), (6, 210), (7, 90)):
+        for column, width in ((0, 200), (2, 70), (3, 80), (4, 70), (5, 70), (6, 250), (7, 100)):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(DUE_COLUMN, Qt.SortOrder.AscendingOrder)
         layout.addWidget(self.table, 1)
@@ -191,7 +201,9 @@ class DeadlinePanel(QWidget):
         rows = self._all
         if self.warnings_only.isChecked():
             rows = [r for r in rows if r.due_status in WARNINGS]
+        current = self.table.currentIndex().data(NUMBER_ROLE)
         self.model.set_rows(rows)
+        keep_row(self.table, current)
         yellow = sum(r.due_status is DueStatus.YELLOW for r in self._all)
         red = sum(r.due_status is DueStatus.RED for r in self._all)
         self.title.setText(_("在办 {n} 件：红灯 {red}，黄灯 {yellow}　F7；Enter 打开办件").format(

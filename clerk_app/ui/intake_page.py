@@ -104,7 +104,7 @@ class IntakePage(QWidget):
         header.addWidget(self.meta, 1)
         content_layout.addLayout(header)
         content_layout.addWidget(self.splitter, 1)
-        self.empty = plain_label(_("按 F2 查找事项开始受理；申请人补交材料时，按 Ctrl+L 输入办件编号。"),
+        self.empty = plain_label(_("按 F2 查找事项开始受理；申请人拿通知书回来时，扫描条码（或 Ctrl+L 输入编号）即打开该办件。"),
                                  wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setStyleSheet(f"color: {NOTE_COLOUR};")

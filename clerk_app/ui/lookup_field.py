@@ -31,7 +31,7 @@ class LookupField(QWidget):
         layout.addWidget(title)
         row = QHBoxLayout()
         self.field = QLineEdit()
-        self.field.setPlaceholderText(_("扫码、编号、证件号、姓名或电话"))
+        self.field.setPlaceholderText(_("编号/证件/姓名/电话"))
         self.field.setToolTip(_("办件编号：直接打开该办件；证件号码、姓名或电话：列出相关办件"))
         self.field.setMaxLength(40)
         title.setBuddy(self.field)

@@ -8,6 +8,7 @@ each piece gets only the service functions it needs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
@@ -44,6 +45,7 @@ from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 log = logging.getLogger(__name__)
 
 MINIMUM_SIZE = (1200, 660)  # fits a 1366x768 screen with a task bar
+LISTS_LOW, LISTS_HIGH = 150, 340  # the lists' height while taking in / while looking at them
 
 
 class MainWindow(QMainWindow):
@@ -88,7 +90,8 @@ class MainWindow(QMainWindow):
         self.applications = ApplicationActions(
             ApplicationViewService(services.ctx, catalogue, services.calendar, services.clock),
             services.handover, services.postal, services.clock, self.notice_flow, actor,
-            self.taskman, self, reopen=self.controller.reopen, today=services.ctx.today)
+            self.taskman, self, today=services.ctx.today,
+            reopen=lambda number: self._intake_first(lambda: self.controller.reopen(number)))
         self.scan_catcher = ScanCatcher(watched_by(self, ApplicationDialog), parent=self)
         self.scan_catcher.install()
         self._lay_out()
@@ -134,8 +137,9 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.lists)
         outer.setStretchFactor(0, 4)
         outer.setStretchFactor(1, 1)
-        outer.setSizes([560, 150])
+        outer.setSizes([560, LISTS_LOW])
         outer.setChildrenCollapsible(False)
+        self.splitter = outer
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -164,7 +168,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action(_("退出"), keymap.QUIT, self.close))
         work = bar.addMenu(_("办件(&B)"))
         self.find_action = self._action(_("查找事项 / 新办件"), keymap.FIND_MATTER,
-                                        self.search_panel.focus_search)
+                                        lambda: self._intake_first(self.search_panel.focus_search))
         self.lookup_action = self._action(_("办件查询（编号、证件、姓名、电话）"),
                                           keymap.LOOKUP_NUMBER, self.lookup.focus_field)
         self.drafts_action = self._action(_("未完成的草稿…"), keymap.DRAFTS,
@@ -184,14 +188,15 @@ class MainWindow(QMainWindow):
                                  (_("在办/预警"), keymap.DEADLINE_LIST, DEADLINE_TAB),
                                  (_("容缺待补"), keymap.OWED_LIST, OWED_TAB)):
             work.addAction(self._action(label, keys,
-                                        lambda _checked=False, t=tab: self.lists.show_tab(t)))
+                                        lambda _checked=False, t=tab: self._show_list(t)))
         work.addSeparator()
         for number, (label, keys) in enumerate(
                 ((_("转到 申请人"), keymap.SECTION_APPLICANT),
                  (_("转到 材料清单"), keymap.SECTION_CHECKLIST),
                  (_("转到 受理决定"), keymap.SECTION_DECISION)), start=1):
             work.addAction(self._action(label, keys,
-                                        lambda _checked=False, n=number: self.page.focus_section(n)))
+                                        lambda _checked=False, n=number: self._intake_first(
+                                            lambda: self.page.focus_section(n))))
         help_menu = bar.addMenu(_("帮助(&H)"))
         help_menu.addAction(self._action(_("快捷键一览"), keymap.HELP, self.show_keys))
 
@@ -202,6 +207,21 @@ class MainWindow(QMainWindow):
             QWidget.setTabOrder(first, second)
 
     # -- actions --------------------------------------------------------------------------
+
+    def _show_list(self, tab: int) -> None:
+        """F6/F7/F8: the list gets room to be read."""
+        self._lists_height(LISTS_HIGH)
+        self.lists.show_tab(tab)
+
+    def _intake_first(self, then: Callable[[], None]) -> None:
+        """F2, Alt+1..3: the intake gets its room back."""
+        self._lists_height(LISTS_LOW, shrink=True)
+        then()
+
+    def _lists_height(self, height: int, *, shrink: bool = False) -> None:
+        top, lists = self.splitter.sizes()
+        if (lists < height) != shrink and lists != height:
+            self.splitter.setSizes([top + lists - height, height])
 
     def refresh_today(self) -> None:
         """Today's list, the 在办/预警 list and the status bar's 黄灯/红灯 counts."""

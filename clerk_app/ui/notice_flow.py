@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
@@ -129,10 +129,13 @@ class NoticeFlow(QObject):
                               parent=self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.destroyed.connect(lambda *_args: self._forget_rating(dialog))
+        clerk_window = QApplication.activeWindow()
         if screen is not None:  # facing the applicant: the clerk keeps the keyboard
             dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
         self.rating_dialog = dialog
         dialog.show()
+        if screen is not None and clerk_window is not None and clerk_window is not dialog:
+            clerk_window.activateWindow()  # for window systems that activate it anyway
         self.status(_("请申请人对本次服务进行评价"))
 
     def _forget_rating(self, dialog: RatingDialog) -> None:

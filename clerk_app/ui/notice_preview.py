@@ -34,7 +34,7 @@ from clerk_app.i18n import _
 from clerk_app.services.notices import RenderedNotice
 from clerk_app.ui import pdf_print
 from clerk_app.ui.taskman import TaskManager
-from clerk_app.ui.widgets import MessageLine, plain_label
+from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,8 @@ class NoticePreviewDialog(QDialog):
         self.quick_button.clicked.connect(self.quick_print)
         self.save_button.clicked.connect(self.save_pdf)
         self.close_button.clicked.connect(self.reject)
-        self.resize(820, 700)
+        self.resize(820, 680)
+        fit_to_screen(self)
         (self.close_button if view_only else self.print_button).setFocus()
 
     def _unprintable_text(self) -> str:

@@ -110,6 +110,7 @@ class SettingsDialog(QDialog):
         seal_box = QVBoxLayout()
         seal_box.addLayout(seal_row)
         seal_box.addWidget(self.seal_message)
+        seal_box.addStretch(1)
         seal_line = QHBoxLayout()
         seal_line.addLayout(seal_box, 1)
         seal_line.addWidget(self.seal_preview)
@@ -133,6 +134,7 @@ class SettingsDialog(QDialog):
         layout.addLayout(form)
         self.message = MessageLine()
         layout.addWidget(self.message)
+        layout.addStretch(1)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(_("保存 (Ctrl+S)"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
@@ -158,7 +160,7 @@ class SettingsDialog(QDialog):
             for other in (self.yellow_days, self.full_id, self.seal_choose, self.seal_clear,
                           self.save_button):
                 other.setEnabled(False)
-        self.resize(720, 520)
+        self.resize(720, 500)
         self.centre_name.setFocus()
 
     @staticmethod

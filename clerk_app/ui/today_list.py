@@ -11,7 +11,7 @@ from clerk_app.domain.masking import mask_name
 from clerk_app.i18n import _
 from clerk_app.services.deadlines import DeadlineRow
 from clerk_app.services.lookup import ApplicationRow
-from clerk_app.ui.deadline_list import SORT_ROLE, due_data, sorted_view
+from clerk_app.ui.deadline_list import SORT_ROLE, due_data, keep_row, sorted_view
 from clerk_app.ui.widgets import plain_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -113,7 +113,7 @@ class TodayPanel(QWidget):
         self.table, self.proxy = sorted_view(self.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 210), (2, 90), (3, 110), (4, 80), (5, 200), (6, 70)):
+        for column, width in ((0, 210), (2, 90), (3, 110), (4, 80), (5, 250), (6, 70)):
             self.table.setColumnWidth(column, width)
         self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # the latest first
         layout.addWidget(self.table)
@@ -123,6 +123,9 @@ class TodayPanel(QWidget):
 
     def set_rows(self, rows: list[ApplicationRow],
                  due: dict[str, DeadlineRow] | None = None) -> None:
+        current = self.table.currentIndex().data(NUMBER_ROLE)
         self.model.set_rows(rows, due)
+        if current is not None:
+            keep_row(self.table, current)
         self.title.setText(_("今日本窗口办件（{n} 件）　F6；F5 刷新；选中后按 Enter 打开办件").format(
             n=len(rows)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
 ERROR_COLOUR = "#b3261e"
@@ -63,6 +64,13 @@ def h_line(parent: QWidget | None = None) -> QFrame:
     line.setFrameShape(QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Sunken)
     return line
+
+
+def fit_to_screen(window: QWidget, title_bar: int = 32) -> None:
+    """Shrink a window that would not fit its screen (1366x768 with a task bar)."""
+    area = (window.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+    window.resize(min(window.width(), area.width()),
+                  min(window.height(), area.height() - title_bar))
 
 
 def shortcut_text(label: str, keys: str) -> str:

@@ -56,6 +56,8 @@ class WorkLists(QTabWidget):
         self.addTab(self.deadline_panel, _("在办/预警 (F7)"))
         self.addTab(self.owed_list, _("容缺待补 (F8)"))
         self.setDocumentMode(True)
+        self.today_panel.title.hide()  # its count is on the tab: one line more for rows
+        self.setTabToolTip(TODAY_TAB, _("F5 刷新；选中一行按 Enter 打开办件"))
         for panel in (self.today_panel, self.deadline_panel, self.owed_list):
             panel.number_activated.connect(self.number_activated)
         self.owed_list.received.connect(lambda _number: self.refresh())
@@ -80,6 +82,10 @@ class WorkLists(QTabWidget):
         self.deadline_panel.set_rows(open_rows)
         yellow = sum(r.due_status is DueStatus.YELLOW for r in open_rows)
         red = sum(r.due_status is DueStatus.RED for r in open_rows)
+        self.setTabText(TODAY_TAB, _("今日办件 {n} (F6)").format(n=len(today_rows)))
+        warnings = _("，红灯 {r} 黄灯 {y}").format(r=red, y=yellow) if red or yellow else ""
+        self.setTabText(DEADLINE_TAB, _("在办 {n}{warnings} (F7)").format(
+            n=len(open_rows), warnings=warnings))
         self.due_counts.emit(yellow, red)
 
     def show_tab(self, tab: int) -> None:
