@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from itertools import islice
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -108,8 +109,10 @@ class MatterIndex:
         self._by_name = {e.name: i for i, e in enumerate(self.entries)}
         self._by_name.update({k: i for i, e in enumerate(self.entries) for k in e.keywords})
         self._by_code = {code: i for i, code in enumerate(self._codes)}
-        # single letters and digits match thousands of matters: score them once, up front
+        # single letters and digits match thousands of matters: score and rank them up front
         self._single = {ch: self._score_token(ch) for ch in _SINGLES}
+        self._single_ranked = {ch: sorted(self._keyed(scores)) for ch, scores in
+                               self._single.items()}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -185,6 +188,10 @@ class MatterIndex:
         words = query.split()
         if not words:
             return []
+        if len(words) == 1 and words[0] in self._single_ranked:
+            ranked = (k for k in self._single_ranked[words[0]]
+                      if include_withdrawn or not self._penalty[k[1]])
+            return self._hits(list(islice(ranked, limit)))
         total: dict[int, int] = dict(self._token_scores(words[0]))
         for word in words[1:]:
             # later words only need checking against what the earlier words matched
@@ -196,10 +203,16 @@ class MatterIndex:
         for i in (self._by_name.get(exact), self._by_code.get(exact.upper())):
             if i is not None and i in total:
                 total[i] += 100
-        rank, penalty = self._static_rank, self._penalty
         if not include_withdrawn:
-            total = {i: s for i, s in total.items() if not penalty[i]}
-        keyed = [((penalty[i] - score) * _RANK_SPAN + rank[i], i) for i, score in total.items()]
+            total = {i: s for i, s in total.items() if not self._penalty[i]}
+        return self._hits(heapq.nsmallest(limit, self._keyed(total)))
+
+    def _keyed(self, scores: dict[int, int]) -> list[tuple[int, int]]:
+        """(sort key, index): best score first, then the static rank (shorter names)."""
+        rank, penalty = self._static_rank, self._penalty
+        return [((penalty[i] - score) * _RANK_SPAN + rank[i], i) for i, score in scores.items()]
+
+    def _hits(self, keyed: list[tuple[int, int]]) -> list[SearchHit]:
         entries = self.entries
         return [SearchHit(entries[i].code, entries[i].name, -(key // _RANK_SPAN), entries[i].active)
-                for key, i in heapq.nsmallest(limit, keyed)]
+                for key, i in keyed]

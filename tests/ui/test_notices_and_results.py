@@ -102,6 +102,12 @@ def test_preview_prints_to_a_printer_saves_and_says_when_no_printer(
     assert (tmp_path / "printed.pdf").stat().st_size > 10_000
     assert "已送往打印机" in preview.message.text()
 
+    press(qtbot, K.Key_P, CTRL)  # the system's print dialog, any installed printer
+    qtbot.waitUntil(lambda: preview.print_dialog is not None
+                    and preview.print_dialog.isVisible(), timeout=5_000)
+    assert preview.print_dialog is not None
+    preview.print_dialog.reject()
+
     target = tmp_path / "saved"
     preview.choose_path = lambda _name: str(target)
     press(qtbot, K.Key_S, CTRL)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -129,6 +131,32 @@ def lookup(qtbot: QtBot, window: MainWindow, text: str) -> ApplicationSearchDial
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.model.rowCount() > 0, timeout=10_000)
     return dialog
+
+
+def test_a_second_scan_while_the_view_is_open_shows_that_application(
+        qtbot: QtBot, window: MainWindow, svc: Results, clerk: Actor, number: str) -> None:
+    other = take_in(svc, clerk)
+    window.applications.open(number)
+    view = opened(qtbot, window, number)
+    scan(qtbot, other)
+    qtbot.waitUntil(lambda: view.details is not None and view.details.number == other,
+                    timeout=10_000)
+    assert window.applications.dialog is view and view.isVisible()
+
+
+def test_owed_list_row_opens_the_application(
+        qtbot: QtBot, make_window: WindowFactory, svc: Results, clerk: Actor) -> None:
+    owing = take_in(svc, clerk, deferred_until=date(2026, 11, 30))
+    svc.at(datetime(2026, 12, 3, 10, 0))
+    window = make_window()
+    press(qtbot, K.Key_F8)
+    owed = window.lists.owed_list
+    qtbot.waitUntil(lambda: owed.model.rowCount() == 1, timeout=10_000)
+    assert focused() is owed.table
+    press(qtbot, K.Key_Return)
+    view = opened(qtbot, window, owing)
+    assert view.buttons[Action.REOPEN].isEnabled()  # the 容缺 material can be brought in
+    assert "逾期未补" in view.materials.item(2, 1).text()
 
 
 @pytest.mark.parametrize("how", ["document", "name", "phone"])
