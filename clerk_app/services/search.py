@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import heapq
 import re
-from itertools import islice
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 _LATIN = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9A-Z-]+$")
