@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from clerk_app.config import Config
 from clerk_app.logging_setup import setup_logging
 from clerk_app.services.accounts import AccountService
+from clerk_app.services.application_view import ApplicationViewService
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.clock import ClockService
@@ -48,6 +49,7 @@ class Services:
     owed: OwedService
     ratings: RatingService
     sync_store: StationSyncStore
+    application_view: ApplicationViewService
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -67,6 +69,7 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
     due_dates = DueDateService(ctx, catalogue, calendar)
     notices = NoticeService(ctx, catalogue)
     handover = HandoverService(ctx, catalogue, notices)
+    clock = ClockService(ctx, catalogue, calendar)
     services = Services(
         ctx=ctx,
         accounts=AccountService(ctx),
@@ -76,7 +79,7 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         intake=IntakeService(ctx, catalogue, calendar.calendar),
         lookup=LookupService(ctx),
         due_dates=due_dates,
-        clock=ClockService(ctx, catalogue, calendar),
+        clock=clock,
         deadlines=DeadlineService(ctx, catalogue, calendar),
         notices=notices,
         handover=handover,
@@ -84,6 +87,7 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         owed=OwedService(ctx, catalogue),
         ratings=RatingService(ctx, calendar.calendar),
         sync_store=StationSyncStore(ctx, catalogue, matters, calendar, due_dates),
+        application_view=ApplicationViewService(ctx, catalogue, calendar, clock),
     )
     log.info("services ready on %s", config.database_path.name)
     return services

@@ -123,10 +123,11 @@ class NoticeService:
 
     def render(self, actor: Actor, number: str, kind: NoticeKind | None = None, *,
                reprint: bool = False, copies: tuple[str, ...] = DEFAULT_COPIES,
-               handover: Handover | None = None) -> RenderedNotice:
-        """Render the current notice of an application (or `kind`), auditing the print.
+               handover: Handover | None = None, view_only: bool = False) -> RenderedNotice:
+        """Render the current notice of an application (or `kind`) for printing, auditing it.
 
-        A reprint (补打) needs Permission.REPRINT and carries the visible mark and time."""
+        A reprint (补打) needs Permission.REPRINT and carries the visible mark and time;
+        `view_only` renders for reading on screen and is audited as a view."""
         if reprint:
             require(self.ctx, actor, Permission.REPRINT)
         now = self.ctx.now()
@@ -142,7 +143,9 @@ class NoticeService:
                     session, settings.notice_serial_prefix, decision.decided_at.year)
             data = self._data(app, decision, kind, settings, reprint_at=now if reprint else None,
                               handover=handover)
-            audit(session, actor, "notice_reprinted" if reprint else "notice_printed",
+            action = ("notice_reprinted" if reprint else
+                      "notice_viewed" if view_only else "notice_printed")
+            audit(session, actor, action,
                   "application", app.number, now,
                   after={"kind": kind.value, "serial": decision.notice_serial,
                          "copies": list(copies)})

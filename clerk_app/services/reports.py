@@ -34,8 +34,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from clerk_app.documents.daily_log import render_daily_log
-from clerk_app.documents.daily_log_xlsx import render_daily_log_xlsx
 from clerk_app.domain.application import ApplicationStatus, status_after
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.masking import mask_name
@@ -361,8 +359,12 @@ class ReportService:
     def export(self, actor: Actor, query: LogQuery, fmt: LogFormat) -> tuple[DailyLog, bytes]:
         """Build the log and render it (PDF or xlsx): the button and `report daily` use this."""
         log_ = self.daily_log(actor, query)
-        if fmt is LogFormat.XLSX:
+        if fmt is LogFormat.XLSX:  # openpyxl and reportlab load on first use (fast start)
+            from clerk_app.documents.daily_log_xlsx import render_daily_log_xlsx
+
             return log_, render_daily_log_xlsx(log_)
+        from clerk_app.documents.daily_log import render_daily_log
+
         return log_, render_daily_log(log_)
 
     def daily_log(self, actor: Actor, query: LogQuery) -> DailyLog:

@@ -31,7 +31,7 @@ from clerk_app.domain.checklist import (
     applies,
 )
 from clerk_app.i18n import _
-from clerk_app.ui.widgets import tooltip
+from clerk_app.ui.widgets import qdate, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -302,7 +302,7 @@ class ChecklistModel(QAbstractTableModel):
         if column is Column.COPIES:
             return entry.copies_received
         if column is Column.PROMISED:
-            return QDate(entry.promised_date) if entry.promised_date else QDate()
+            return qdate(entry.promised_date) if entry.promised_date else QDate()
         if column is Column.NOTE:
             return entry.note
         return None

@@ -36,6 +36,7 @@ from clerk_app.ui.checklist_model import (
     allowed_states,
     state_key,
 )
+from clerk_app.ui.widgets import qdate
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,7 +84,7 @@ class ChecklistDelegate(QStyledItemDelegate):
         elif isinstance(editor, QDateEdit):
             model = cast(ChecklistModel, index.model())
             editor.setDate(value if isinstance(value, QDate) and value.isValid()
-                           else QDate(model.default_promise()))
+                           else qdate(model.default_promise()))
         elif isinstance(editor, QLineEdit):
             editor.setText(str(value or ""))
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxL
 
 from clerk_app.app import Services
 from clerk_app.i18n import _
-from clerk_app.services.application_view import ApplicationViewService
 from clerk_app.services.context import Actor
 from clerk_app.services.intake import ConfirmResult
 from clerk_app.services.permissions import Permission, allowed
@@ -34,6 +33,7 @@ from clerk_app.ui.intake_page import IntakePage
 from clerk_app.ui.lookup_field import LookupField
 from clerk_app.ui.matter_search import MatterSearchPanel
 from clerk_app.ui.notice_flow import NoticeFlow
+from clerk_app.ui.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
 from clerk_app.ui.settings_dialog import SettingsDialog
 from clerk_app.ui.status_bar import StationStatusBar
@@ -88,11 +88,13 @@ class MainWindow(QMainWindow):
         self.notice_flow = NoticeFlow(services.notices, services.ratings, actor, self.taskman,
                                       self, status=self.status.say)
         self.applications = ApplicationActions(
-            ApplicationViewService(services.ctx, catalogue, services.calendar, services.clock),
+            services.application_view,
             services.handover, services.postal, services.clock, self.notice_flow, actor,
             self.taskman, self, today=services.ctx.today,
             reopen=lambda number: self._intake_first(lambda: self.controller.reopen(number)))
-        self.scan_catcher = ScanCatcher(watched_by(self, ApplicationDialog), parent=self)
+        # the rating dialog too: a scan must never choose a level and submit a rating there
+        self.scan_catcher = ScanCatcher(watched_by(self, ApplicationDialog, RatingDialog),
+                                        parent=self)
         self.scan_catcher.install()
         self._lay_out()
         self._build_menus()

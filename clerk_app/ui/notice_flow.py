@@ -72,7 +72,7 @@ class NoticeFlow(QObject):
 
     def view(self, number: str, parent: QWidget | None = None) -> None:
         """The current notice, to read only (no print buttons)."""
-        self.taskman.write(lambda: self.notices.render(self.actor, number),
+        self.taskman.write(lambda: self.notices.render(self.actor, number, view_only=True),
                            on_success=lambda rendered: self.preview(rendered, view_only=True,
                                                                     parent=parent),
                            context=_("查看通知书"))

@@ -146,7 +146,7 @@ class ScanCatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
-        focus = QApplication.focusWidget()
+        focus = QApplication.focusWidget() or QApplication.activeWindow()
         if watched is not focus or focus is None or not isinstance(event, QKeyEvent):
             return False  # the same key on its way up to the parents, or not for a widget
         try:

@@ -200,6 +200,9 @@ class SyncClient(QObject):
         self._publish.connect(self.worker.publish_state, queued)
         self._register.connect(self.worker.register_station, queued)
         self._stop.connect(self.worker.stop, queued)
+        # Also when the loop quits before the queued stop arrived: timers die in their thread.
+        self.worker_thread.finished.connect(self.worker.stop,
+                                            Qt.ConnectionType.DirectConnection)
         self.worker.state_changed.connect(self._state, queued)
         self.worker.applications_changed.connect(self.applications_changed.emit, queued)
         self.worker.catalogue_changed.connect(self.catalogue_changed.emit, queued)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
+from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QWidget
 
@@ -76,3 +77,8 @@ def fit_to_screen(window: QWidget, title_bar: int = 32) -> None:
 def shortcut_text(label: str, keys: str) -> str:
     """A button text with its shortcut visible, e.g. 确认 (Ctrl+Enter)."""
     return f"{label} ({keys})"
+
+
+def qdate(day: date) -> QDate:
+    """A QDate for a Python date (typed for every supported PySide6)."""
+    return QDate(day.year, day.month, day.day)

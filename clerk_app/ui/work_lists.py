@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTabWidget, QWidget
+from PySide6.QtWidgets import QTableView, QTabWidget, QWidget
 
 from clerk_app.domain.workdays import DueStatus
 from clerk_app.i18n import _
@@ -60,6 +60,8 @@ class WorkLists(QTabWidget):
         self.setTabToolTip(TODAY_TAB, _("F5 刷新；选中一行按 Enter 打开办件"))
         for panel in (self.today_panel, self.deadline_panel, self.owed_list):
             panel.number_activated.connect(self.number_activated)
+            table = panel.table
+            table.model().modelReset.connect(lambda t=table: self._current_row(t))
         self.owed_list.received.connect(lambda _number: self.refresh())
 
     def refresh(self) -> None:
@@ -95,5 +97,10 @@ class WorkLists(QTabWidget):
         if tab == OWED_TAB:
             self.owed_list.refresh()
         panel.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        if panel.table.model().rowCount() and not panel.table.currentIndex().isValid():
-            panel.table.selectRow(0)
+        self._current_row(panel.table)
+
+    @staticmethod
+    def _current_row(table: QTableView) -> None:
+        """A table with the keyboard always has a current row, so Enter opens something."""
+        if table.hasFocus() and table.model().rowCount() and not table.currentIndex().isValid():
+            table.selectRow(0)

@@ -79,8 +79,9 @@ def _copy_station(template: Path, target: Path, url: str) -> Services:
 
 
 def _platform(folder: Path, catalogue: Path | None = None) -> tuple[RunningPlatform, FaultProxy]:
+    folder.mkdir(parents=True, exist_ok=True)
     platform = start_platform(folder, catalogue=catalogue or write_catalogue(
-        folder.parent / f"{folder.name}-catalogue.json"))
+        folder / "catalogue.json"))
     proxy = FaultProxy("127.0.0.1", platform.port)
     proxy.start()
     return platform, proxy
@@ -172,6 +173,7 @@ def _big_catalogue(path: Path, size: int) -> Path:
 
 def _catalogue_delta(work: Path, runs: int) -> dict[str, list[float]]:
     """10 matters changed out of 5,000: the delta pull against the full download."""
+    work.mkdir(parents=True, exist_ok=True)
     catalogue = _big_catalogue(work / "big-catalogue.json", 5000)
     platform, proxy = _platform(work / "big-platform", catalogue)
     services = open_station(work / "big-station", STATION, proxy.url, read_timeout=120)

@@ -107,6 +107,8 @@ def test_preview_prints_to_a_printer_saves_and_says_when_no_printer(
                     and preview.print_dialog.isVisible(), timeout=5_000)
     assert preview.print_dialog is not None
     preview.print_dialog.reject()
+    preview.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is preview)
 
     target = tmp_path / "saved"
     preview.choose_path = lambda _name: str(target)

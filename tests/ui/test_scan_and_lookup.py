@@ -144,6 +144,21 @@ def test_a_second_scan_while_the_view_is_open_shows_that_application(
     assert window.applications.dialog is view and view.isVisible()
 
 
+def test_a_scan_never_rates_in_the_rating_dialog(
+        qtbot: QtBot, window: MainWindow, svc: Results, clerk: Actor, number: str) -> None:
+    other = take_in(svc, clerk)
+    window.notice_flow.offer_rating(number)
+    qtbot.waitUntil(lambda: window.notice_flow.rating_dialog is not None, timeout=10_000)
+    rating = window.notice_flow.rating_dialog
+    assert rating is not None
+    rating.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is rating)
+    scan(qtbot, other)  # the digits 1-5 would choose a level, Enter would submit
+    opened(qtbot, window, other)
+    assert rating.level() is None and rating.finished_with is None
+    assert svc.ratings.pending_visit(number) is not None
+
+
 def test_owed_list_row_opens_the_application(
         qtbot: QtBot, make_window: WindowFactory, svc: Results, clerk: Actor) -> None:
     owing = take_in(svc, clerk, deferred_until=date(2026, 11, 30))

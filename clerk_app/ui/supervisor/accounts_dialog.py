@@ -69,6 +69,7 @@ class AccountsDialog(QDialog):
         self.message = MessageLine()
         layout.addWidget(self.message)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.toggle_button.clicked.connect(self.toggle_selected)

@@ -59,11 +59,14 @@ class HandoverDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table, 1)
         self.message = MessageLine()
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("关闭"))
         self.hand_over_button = QPushButton(_("移交(&H)"))
         buttons.addButton(self.hand_over_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -85,12 +88,12 @@ class HandoverDialog(QDialog):
                 combo.addItem(f"{person.display_name} {person.username}{window}",
                               person.username)
             combo.blockSignals(False)
-        if len(colleagues) > 1:
-            self.target.setCurrentIndex(1)
         self.load_open()
 
     def load_open(self) -> None:
         username = self.source.currentData()
+        if self.target.currentData() == username and self.target.count() > 1:
+            self.target.setCurrentIndex((self.source.currentIndex() + 1) % self.target.count())
         if not username:
             self.model.set_items([])
             return

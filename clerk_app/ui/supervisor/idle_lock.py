@@ -127,6 +127,9 @@ class IdleLock(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in ACTIVITY and not self.is_locked and self.interval_ms > 0:
             self.timer.start(self.interval_ms)
+        elif (event.type() == QEvent.Type.Resize and watched is self.window
+              and self.cover is not None):
+            self.cover.setGeometry(self.window.rect())
         return False
 
     def lock(self) -> None:
