@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -155,6 +156,7 @@ class CatalogueService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self._cache: dict[tuple[str, int], Matter] = {}
+        self._cache_lock = threading.Lock()  # the GUI, the writer and the sync thread share it
 
     def import_document(self, actor: Actor, document: Any, *, source: str = "") -> ImportResult:
         """Import a whole catalogue document in one transaction: all or nothing."""
@@ -192,8 +194,11 @@ class CatalogueService:
 
     def matter(self, code: str, version: int | None = None) -> Matter:
         """One matter: the given version, or the current one. KeyError when unknown."""
-        if version is not None and (code, version) in self._cache:
-            return self._cache[(code, version)]
+        if version is not None:
+            with self._cache_lock:
+                cached = self._cache.get((code, version))
+            if cached is not None:
+                return cached
         with self.ctx.db.reading() as session:
             query = select(MatterRecord).where(MatterRecord.code == code)
             query = (query.where(MatterRecord.version == version) if version is not None
@@ -205,11 +210,15 @@ class CatalogueService:
 
     def forget_cached(self) -> None:
         """Drop parsed matters after the stored documents changed (e.g. a withdrawal)."""
-        self._cache.clear()
+        with self._cache_lock:
+            self._cache.clear()
 
     def _to_matter(self, row: MatterRecord) -> Matter:
         key = (row.code, row.version)
-        if key not in self._cache:
-            problems: list[str] = []
-            self._cache[key] = parse_matter(row.document, problems)
-        return self._cache[key]
+        with self._cache_lock:
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = parse_matter(row.document, [])
+            with self._cache_lock:
+                self._cache[key] = cached
+        return cached

@@ -37,6 +37,6 @@ HELP_LINES = (
     _("办件详情中（中心负责人）：Alt+T 暂停计时　Alt+H 恢复计时　Alt+E 延期"),
     _("通知书预览中：Ctrl+P 打印　Ctrl+Shift+P 快速打印（默认打印机）　Ctrl+S 另存为 PDF　Esc 关闭"),
     _("F6 今日办件　F7 在办/预警　F8 容缺待补；列表中 Enter 打开办件"),
-    _("F4 出件　Shift+F4 邮寄送达　Ctrl+Alt+S 中心设置"),
+    _("F4 出件　Shift+F4 邮寄送达　Ctrl+Alt+S 中心设置　F9 立即同步"),
     _("Ctrl+D　未完成的草稿；F5 刷新今日办件；Ctrl+O 导入事项目录；F1 本帮助"),
 )
