@@ -18,7 +18,7 @@ from clerk_app.ui.scan_catcher import ScanCatcher
 
 NOW = datetime(2026, 11, 26, 9, 30)  # a Thursday, a working day
 VALID_ID = "11010519491231002X"
-AGENT_ID = "110105194912310029"
+AGENT_ID = "110105198001010032"  # made up, valid check digit
 
 
 @pytest.fixture
