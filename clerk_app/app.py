@@ -11,10 +11,12 @@ from clerk_app.services.accounts import AccountService
 from clerk_app.services.application_view import ApplicationViewService
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService
+from clerk_app.services.centre_log import CentreLog, StationCentreSource
 from clerk_app.services.clock import ClockService
 from clerk_app.services.context import ServiceContext
 from clerk_app.services.deadlines import DeadlineService
 from clerk_app.services.due_dates import DueDateService
+from clerk_app.services.figures import FiguresService
 from clerk_app.services.handover import HandoverService
 from clerk_app.services.intake import IntakeService
 from clerk_app.services.lookup import LookupService
@@ -23,10 +25,28 @@ from clerk_app.services.notices import NoticeService
 from clerk_app.services.owed import OwedService
 from clerk_app.services.postal import PostalService
 from clerk_app.services.ratings import RatingService
+from clerk_app.services.reassign import ReassignService
+from clerk_app.services.reports import ReportService
 from clerk_app.services.sync_store import StationSyncStore
 from clerk_app.store.database import Database
+from clerk_app.sync.api import PlatformAdapter
 
 log = logging.getLogger(__name__)
+
+
+def platform_adapter(config: Config, sync_store: StationSyncStore) -> PlatformAdapter | None:
+    """An adapter on the configured platform with the station's token (None when there is
+    no platform address or no registration yet)."""
+    from clerk_app.sync.adapter import ClerkSyncV1Adapter  # requests: only when needed
+    from clerk_app.sync.state import STATE_TOKEN
+
+    token = sync_store.get_cursor(STATE_TOKEN)
+    if not config.platform_url.strip() or not token:
+        return None
+    return ClerkSyncV1Adapter(config.platform_url.strip(), token=token,
+                              connect_timeout=config.connect_timeout_s,
+                              read_timeout=config.read_timeout_s,
+                              ca_bundle=config.ca_bundle or None)
 
 
 @dataclass
@@ -50,6 +70,9 @@ class Services:
     ratings: RatingService
     sync_store: StationSyncStore
     application_view: ApplicationViewService
+    reports: ReportService
+    figures: FiguresService
+    reassign: ReassignService
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -70,6 +93,9 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
     notices = NoticeService(ctx, catalogue)
     handover = HandoverService(ctx, catalogue, notices)
     clock = ClockService(ctx, catalogue, calendar)
+    sync_store = StationSyncStore(ctx, catalogue, matters, calendar, due_dates)
+    reports = ReportService(ctx, calendar.calendar, CentreLog(ctx, StationCentreSource(
+        lambda: platform_adapter(config, sync_store))))
     services = Services(
         ctx=ctx,
         accounts=AccountService(ctx),
@@ -86,8 +112,11 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         postal=PostalService(ctx, catalogue, handover),
         owed=OwedService(ctx, catalogue),
         ratings=RatingService(ctx, calendar.calendar),
-        sync_store=StationSyncStore(ctx, catalogue, matters, calendar, due_dates),
+        sync_store=sync_store,
         application_view=ApplicationViewService(ctx, catalogue, calendar, clock),
+        reports=reports,
+        figures=FiguresService(reports),
+        reassign=ReassignService(ctx),
     )
     log.info("services ready on %s", config.database_path.name)
     return services

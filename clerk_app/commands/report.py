@@ -16,11 +16,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from clerk_app.app import Services
+from clerk_app.app import Services, platform_adapter
 from clerk_app.commands import EXIT_NOT_SET_UP, EXIT_OK, EXIT_USAGE, SubParsers, services_for
 from clerk_app.commands.notice import CLI_ACTOR
 from clerk_app.i18n import _
-from clerk_app.services.centre_log import CentreLog, CentreSource, PlatformCentreSource
+from clerk_app.services.centre_log import CentreLog, CentreSource, StationCentreSource
 from clerk_app.services.reports import LogFormat, LogQuery, LogScope, ReportService, ScopeKind
 from clerk_app.services.settings import load_settings
 
@@ -54,17 +54,9 @@ def _scope(args: argparse.Namespace) -> LogScope:
 
 def centre_source(services: Services) -> CentreSource | None:
     """The platform as the source of the other stations (None when none is configured)."""
-    config = services.ctx.config
-    if not config.platform_url:
+    if not services.ctx.config.platform_url:
         return None
-    from clerk_app.sync.adapter import ClerkSyncV1Adapter
-
-    # The station token comes from the sync store once it keeps one; without it the platform
-    # answers "not registered" and the log says so on its page.
-    adapter = ClerkSyncV1Adapter(config.platform_url, connect_timeout=config.connect_timeout_s,
-                                 read_timeout=config.read_timeout_s,
-                                 ca_bundle=config.ca_bundle or None)
-    return PlatformCentreSource(adapter)
+    return StationCentreSource(lambda: platform_adapter(services.ctx.config, services.sync_store))
 
 
 def _daily(args: argparse.Namespace) -> int:
@@ -81,11 +73,7 @@ def _daily(args: argparse.Namespace) -> int:
         reports = ReportService(services.ctx, services.calendar.calendar,
                                 CentreLog(services.ctx, source))
         query = LogQuery(args.date, args.to or args.date, scope)
-        try:
-            log, data = reports.export(CLI_ACTOR, query, LogFormat(suffix[1:]))
-        finally:
-            if isinstance(source, PlatformCentreSource):
-                source.close()
+        log, data = reports.export(CLI_ACTOR, query, LogFormat(suffix[1:]))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_name(args.out.name + ".tmp")
     tmp.write_bytes(data)

@@ -90,8 +90,11 @@ class AccountService:
             return Actor(user.id, user.username, user.display_name, user.role, user.window)
 
     def sign_in(self, username: str, password: str) -> Actor:
-        """Check the password; lock the account for a while after repeated failures."""
+        """Check the password; lock the account for a while after repeated failures.
+
+        A failed attempt is committed (count, lock, audit) before the error is raised."""
         now = self.ctx.now()
+        failure: str | None = None
         with self.ctx.db.transaction() as session:
             user = session.scalars(select(User).where(User.username == username.strip())).first()
             if user is None:
@@ -102,27 +105,30 @@ class AccountService:
                 minutes = int((user.locked_until - now).total_seconds() // 60) + 1
                 raise AccountError(_("密码连续错误次数过多，账号已锁定，请 {m} 分钟后再试或联系管理员").format(
                     m=minutes))
+            actor = Actor(user.id, user.username, user.display_name, user.role, user.window)
             try:
                 self._hasher.verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
                 user.failed_logins += 1
-                actor = Actor(user.id, user.username, user.display_name, user.role, user.window)
                 if user.failed_logins >= MAX_FAILED_LOGINS:
                     user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
                     user.failed_logins = 0
                     audit(session, actor, "account_locked", "user", user.username, now)
-                    raise AccountError(_("密码连续错误 {n} 次，账号锁定 {m} 分钟").format(
-                        n=MAX_FAILED_LOGINS, m=LOCK_MINUTES)) from None
-                audit(session, actor, "sign_in_failed", "user", user.username, now)
-                raise AccountError(_("用户名或密码不正确（还可尝试 {n} 次）").format(
-                    n=MAX_FAILED_LOGINS - user.failed_logins)) from None
-            user.failed_logins = 0
-            user.locked_until = None
-            if self._hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = self._hasher.hash(password)
-            actor = Actor(user.id, user.username, user.display_name, user.role, user.window)
-            audit(session, actor, "signed_in", "user", user.username, now)
-            return actor
+                    failure = _("密码连续错误 {n} 次，账号锁定 {m} 分钟").format(
+                        n=MAX_FAILED_LOGINS, m=LOCK_MINUTES)
+                else:
+                    audit(session, actor, "sign_in_failed", "user", user.username, now)
+                    failure = _("用户名或密码不正确（还可尝试 {n} 次）").format(
+                        n=MAX_FAILED_LOGINS - user.failed_logins)
+            else:
+                user.failed_logins = 0
+                user.locked_until = None
+                if self._hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = self._hasher.hash(password)
+                audit(session, actor, "signed_in", "user", user.username, now)
+        if failure is not None:
+            raise AccountError(failure)
+        return actor
 
     def verify_password(self, actor: Actor, password: str) -> bool:
         """For the idle screen lock: the signed-in user types the password again."""

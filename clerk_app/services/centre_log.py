@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -106,6 +106,24 @@ class PlatformCentreSource:
 
     def close(self) -> None:
         self.adapter.close()
+
+
+class StationCentreSource:
+    """`CentreSource` on the configured platform with this station's current token, built for
+    each log (so a new registration or address applies at once)."""
+
+    def __init__(self, make_adapter: Callable[[], PlatformAdapter | None]) -> None:
+        self.make_adapter = make_adapter
+
+    def centre_applications(self, day: date) -> tuple[list[CentreLine], list[StationFreshness]]:
+        adapter = self.make_adapter()
+        if adapter is None:
+            raise CentreUnavailable(_("本机未配置政务服务平台或尚未注册"))
+        source = PlatformCentreSource(adapter)
+        try:
+            return source.centre_applications(day)
+        finally:
+            source.close()
 
 
 def _age(now: datetime, moment: datetime) -> str:

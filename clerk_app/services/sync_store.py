@@ -226,6 +226,7 @@ class StationSyncStore:
                 audit(session, PLATFORM_ACTOR, "status_from_platform", "application",
                       app.number, now, before={"status": current.value},
                       after={"status": moved.value, "platform_seq": change.seq,
+                             "changed_at": change.changed_at.isoformat(),
                              "note": change.note[:500]})
             _set_cursor(session, CURSOR_STATUS_CHANGES, cursor)
         return moved_count

@@ -33,12 +33,14 @@ from clerk_app.services.handover import ResultsError
 from clerk_app.services.intake import IntakeError
 from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied
+from clerk_app.services.reassign import ReassignError
+from clerk_app.services.reports import ReportError
 
 log = logging.getLogger(__name__)
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
-    CalendarImportError, ClockError)
+    CalendarImportError, ClockError, ReportError, ReassignError)
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
 _QUIET_MODULES = ("sqlalchemy", "sqlite3")

@@ -37,6 +37,7 @@ from clerk_app.ui.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
 from clerk_app.ui.settings_dialog import SettingsDialog
 from clerk_app.ui.status_bar import StationStatusBar
+from clerk_app.ui.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
 from clerk_app.ui.sync_worker import SyncClient
 from clerk_app.ui.taskman import TaskManager
@@ -201,6 +202,9 @@ class MainWindow(QMainWindow):
                                             lambda: self.page.focus_section(n))))
         help_menu = bar.addMenu(_("帮助(&H)"))
         help_menu.addAction(self._action(_("快捷键一览"), keymap.HELP, self.show_keys))
+        install_supervisor_menu(self, self.services, self.actor, self.taskman,
+                                self.settings.window_names, self.applications.open,
+                                self.services.ctx.today)
 
     def _set_tab_order(self) -> None:
         chain = [self.search_panel.field] + self.page.tab_chain() + [

@@ -18,6 +18,7 @@ from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.setup_dialog import SetupDialog
+from clerk_app.ui.supervisor import IdleLock
 from clerk_app.ui.sync_worker import SyncClient, station_sync
 from clerk_app.ui.taskman import TaskManager
 
@@ -79,6 +80,9 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
         if window is None:
             return 0
         window.showMaximized()
+        idle_lock = IdleLock(window, services.accounts, window.actor, taskman,
+                             config.idle_lock_minutes)
+        idle_lock.install()
         window.offer_drafts()
         sync.start()
         return app.exec()

@@ -244,9 +244,6 @@ def test_own_log_covers_only_oneself_and_ones_window(station: Station) -> None:
     assert len(_denials(station.services, clerk.username)) == 3
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "AccountService.sign_in raises AccountError inside its transaction: the failed-login "
-    "count, the lock and their audit entries are rolled back, so no account ever locks"))
 def test_lockout_after_five_failures_and_unlock_after_the_lock_time(
         services: Services, clerk: Actor) -> None:
     moment = [NOW]

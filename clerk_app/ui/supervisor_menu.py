@@ -1,0 +1,74 @@
+"""The 管理 menu of the main window: the supervisor's screen, accounts and AB岗.
+
+Entries are shown to every role; roles without the permission get the service's refusal in
+words (a hidden button is not a permission), and the entries are disabled for them as a hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QVBoxLayout, QWidget
+
+from clerk_app.app import Services
+from clerk_app.i18n import _
+from clerk_app.services.context import Actor
+from clerk_app.services.permissions import Permission, allowed
+from clerk_app.ui.supervisor import AccountsDialog, HandoverDialog, SupervisorScreen
+from clerk_app.ui.taskman import TaskManager
+
+SUPERVISOR_KEY = "Ctrl+Shift+G"
+
+
+class SupervisorWindow(QDialog):
+    """The supervisor's screen in its own window (负责人工作台)."""
+
+    def __init__(self, screen: SupervisorScreen, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("负责人工作台：台账与统计"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(screen)
+        self.resize(1300, 720)
+
+
+def install_supervisor_menu(window: QMainWindow, services: Services, actor: Actor,
+                            taskman: TaskManager, window_names: tuple[str, ...],
+                            open_application: Callable[[str], object],
+                            today: Callable[[], date]) -> QMenu:
+    """Add the 管理(&J) menu before 帮助 and return it."""
+    menu = QMenu(_("管理(&J)"), window)
+
+    def screen() -> None:
+        view = SupervisorScreen(services.reports, services.figures, actor, taskman, today())
+        view.open_application.connect(open_application)
+        SupervisorWindow(view, window).show()
+
+    def accounts() -> None:
+        dialog = AccountsDialog(services.accounts, actor, taskman, window_names, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+
+    def reassign() -> None:
+        dialog = HandoverDialog(services.reassign, actor, taskman, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+
+    for label, keys, slot, permission in (
+            (_("台账与统计…"), SUPERVISOR_KEY, screen, Permission.OWN_LOG),
+            (_("账号管理…"), "", accounts, Permission.MANAGE_ACCOUNTS),
+            (_("AB岗移交…"), "", reassign, Permission.REASSIGN)):
+        action = QAction(label, window)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(lambda _checked=False, s=slot: s())
+        action.setEnabled(allowed(actor, permission))
+        window.addAction(action)
+        menu.addAction(action)
+    actions = window.menuBar().actions()
+    window.menuBar().insertMenu(actions[-1], menu)
+    return menu
