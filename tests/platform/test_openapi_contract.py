@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml  # noqa: E402  (PyYAML is a test dependency)
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
@@ -16,7 +17,6 @@ from tests.platform.samples import make_event, write_catalogue
 from tests.platform.server import create_app, seed
 from tests.platform.store import PlatformStore
 
-yaml = pytest.importorskip("yaml")
 SPEC_PATH = Path(__file__).resolve().parents[2] / "resources/openapi/clerk-sync-v1.yaml"
 ADMIN = {"X-Admin-Key": "contract"}
 
