@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml  # noqa: E402  (PyYAML is a test dependency)
+import yaml
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 
