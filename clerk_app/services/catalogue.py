@@ -19,6 +19,7 @@ from clerk_app.i18n import _
 from clerk_app.services.context import SYSTEM_ACTOR, Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
+from clerk_app.services.search import SearchEntry, syllables
 from clerk_app.store.models import MatterRecord
 
 log = logging.getLogger(__name__)
@@ -138,10 +139,12 @@ def apply_matters(session: Session, matters: list[Matter], now: Any) -> ImportRe
         for row in previous:
             row.current = False
         had_any = bool(previous)
+        searchable = SearchEntry(matter.code, matter.name, keywords=matter.keywords).searchable
         session.add(MatterRecord(
             code=matter.code, version=matter.version, name=matter.name, kind=matter.kind,
             windows=list(matter.windows), active=matter.active, current=True,
-            document=dict(matter.raw), imported_at=now))
+            document=dict(matter.raw), imported_at=now,
+            syllables=" ".join(syllables(searchable))))
         if had_any:
             updated += 1
         else:
@@ -207,6 +210,17 @@ class CatalogueService:
             if row is None:
                 raise KeyError(code)
             return self._to_matter(row)
+
+    def search_entries(self) -> list[SearchEntry]:
+        """What the search index needs of the current matters, without parsing documents."""
+        with self.ctx.db.reading() as session:
+            rows = session.execute(select(
+                MatterRecord.code, MatterRecord.name, MatterRecord.active,
+                MatterRecord.document["keywords"], MatterRecord.syllables).where(
+                MatterRecord.current.is_(True)).order_by(MatterRecord.code)).all()
+        return [SearchEntry(code, name, active, tuple(keywords or ()),
+                            tuple(stored.split()) if stored else None)
+                for code, name, active, keywords, stored in rows]
 
     def forget_cached(self) -> None:
         """Drop parsed matters after the stored documents changed (e.g. a withdrawal)."""

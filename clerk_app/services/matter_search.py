@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.search import MatterIndex, SearchEntry, SearchHit
+from clerk_app.services.search import MatterIndex, SearchHit
 
 
 class MatterSearchService:
@@ -17,8 +17,7 @@ class MatterSearchService:
         self._index: MatterIndex | None = None
 
     def refresh(self) -> None:
-        index = MatterIndex(SearchEntry(m.code, m.name, m.active, m.keywords)
-                            for m in self.catalogue.current_matters())
+        index = MatterIndex(self.catalogue.search_entries())
         with self._lock:
             self._index = index
 

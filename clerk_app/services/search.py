@@ -33,6 +33,7 @@ class SearchEntry:
     name: str
     active: bool = True
     keywords: tuple[str, ...] = ()  # 简称 such as 低保, matched like the name
+    syllables: tuple[str, ...] | None = None  # of `searchable`, when stored at import
 
     @property
     def searchable(self) -> str:
@@ -93,7 +94,8 @@ class MatterIndex:
         self.entries = list(entries)
         self._names = [e.searchable for e in self.entries]
         self._codes = [e.code.upper() for e in self.entries]
-        syls = [syllables(e.searchable) for e in self.entries]
+        syls = [list(e.syllables) if e.syllables else syllables(e.searchable)
+                for e in self.entries]
         self._full = ["".join(s) for s in syls]
         self._lines = [" " + " ".join(s) for s in syls]
         self._name_chars = _inverted(self._names)

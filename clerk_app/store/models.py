@@ -71,6 +71,8 @@ class MatterRecord(Base):
     current: Mapped[bool] = mapped_column(Boolean, default=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     imported_at: Mapped[datetime] = mapped_column(DateTime)
+    # pinyin syllables of the name and keywords, computed once at import for the search index
+    syllables: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Applicant(Base):

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.documents.notice_data import NoticeKind
-from clerk_app.documents.wording import load_wording
 from clerk_app.i18n import _
 from clerk_app.services.notices import RenderedNotice
 from clerk_app.ui import pdf_print
@@ -47,6 +46,8 @@ PathChooser = Callable[[str], str]  # suggested file name -> chosen path ("" whe
 def notice_title(kind: NoticeKind) -> str:
     """The notice's title as printed on it (受理通知书, 送达回证, …)."""
     try:
+        from clerk_app.documents.wording import load_wording  # reportlab: on first use
+
         return load_wording().kinds[kind][0].title
     except Exception:  # the wording file is checked at render time; a title is only a caption
         return kind.value

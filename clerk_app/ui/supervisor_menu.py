@@ -17,7 +17,6 @@ from clerk_app.app import Services
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
-from clerk_app.ui.supervisor import AccountsDialog, HandoverDialog, SupervisorScreen
 from clerk_app.ui.taskman import TaskManager
 
 SUPERVISOR_KEY = "Ctrl+Shift+G"
@@ -26,7 +25,7 @@ SUPERVISOR_KEY = "Ctrl+Shift+G"
 class SupervisorWindow(QDialog):
     """The supervisor's screen in its own window (负责人工作台)."""
 
-    def __init__(self, screen: SupervisorScreen, parent: QWidget | None = None) -> None:
+    def __init__(self, screen: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("负责人工作台：台账与统计"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -42,18 +41,25 @@ def install_supervisor_menu(window: QMainWindow, services: Services, actor: Acto
                             today: Callable[[], date]) -> QMenu:
     """Add the 管理(&J) menu before 帮助 and return it."""
     menu = QMenu(_("管理(&J)"), window)
+    # the supervisor's tools (QtCharts, reportlab, openpyxl) load when first opened
 
     def screen() -> None:
+        from clerk_app.ui.supervisor import SupervisorScreen
+
         view = SupervisorScreen(services.reports, services.figures, actor, taskman, today())
         view.open_application.connect(open_application)
         SupervisorWindow(view, window).show()
 
     def accounts() -> None:
+        from clerk_app.ui.supervisor import AccountsDialog
+
         dialog = AccountsDialog(services.accounts, actor, taskman, window_names, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()
 
     def reassign() -> None:
+        from clerk_app.ui.supervisor import HandoverDialog
+
         dialog = HandoverDialog(services.reassign, actor, taskman, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.open()

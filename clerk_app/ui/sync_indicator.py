@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QToolButton, QWidget
 
 from clerk_app.i18n import _
-from clerk_app.sync.engine import local_now
 from clerk_app.sync.state import Phase, Severity, SyncState
 from clerk_app.ui.widgets import tooltip
 
@@ -36,6 +35,11 @@ _MARKS = {
 }
 
 
+
+def _local_now() -> datetime:
+    """The station's wall clock, timezone-aware (as the sync engine reads it)."""
+    return datetime.now().astimezone()
+
 class SyncIndicator(QWidget):
     """Status-bar widget showing a `SyncState`.
 
@@ -45,7 +49,7 @@ class SyncIndicator(QWidget):
 
     sync_requested = Signal()
 
-    def __init__(self, clock: Callable[[], datetime] = local_now,
+    def __init__(self, clock: Callable[[], datetime] = _local_now,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.clock = clock

@@ -36,8 +36,9 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     Database(path).close()
     connection = sqlite3.connect(path)
     connection.execute("UPDATE alembic_version SET version_num = '0001'")
-    for table in ("follow_ups", "ratings", "postal_deliveries", "handovers"):
+    for table in ("follow_ups", "ratings", "postal_deliveries", "handovers"):  # from 0002
         connection.execute(f"DROP TABLE {table}")
+    connection.execute("ALTER TABLE matters DROP COLUMN syllables")  # from 0003
     connection.commit()
     connection.close()
     db = Database(path)
