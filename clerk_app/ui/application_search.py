@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.lookup import ApplicationRow, LookupService
+from clerk_app.ui.rows_model import RowsModel
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label
 
@@ -36,38 +37,15 @@ HEADERS = (_("办件编号"), _("事项"), _("申请人"), _("证件号码"), _(
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class SearchResultsModel(QAbstractTableModel):
+class SearchResultsModel(RowsModel):
     """Rows of `LookupService.search`, as masked by the service for the viewer's role."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[ApplicationRow] = []
-
-    def set_rows(self, rows: list[ApplicationRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, row: int) -> ApplicationRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and (
-                0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
+    HEADERS = HEADERS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        item = self.item_at(index)
+        if item is None:
             return None
-        item = self._rows[index.row()]
         if role == NUMBER_ROLE:
             return item.number
         if role != Qt.ItemDataRole.DisplayRole:

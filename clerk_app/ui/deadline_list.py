@@ -33,6 +33,7 @@ from clerk_app.domain.workdays import DueStatus
 from clerk_app.i18n import _
 from clerk_app.services.deadlines import DeadlineRow
 from clerk_app.ui.due_format import deferred_text, due_cell, due_sort_value
+from clerk_app.ui.rows_model import RowsModel
 from clerk_app.ui.widgets import plain_label, tooltip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -66,38 +67,16 @@ def due_data(row: DeadlineRow, role: int) -> Any:
     return None
 
 
-class DeadlineModel(QAbstractTableModel):
+class DeadlineModel(RowsModel):
     """Rows of `DeadlineService.rows`; names masked (others can see the screen)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[DeadlineRow] = []
-
-    def set_rows(self, rows: list[DeadlineRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, row: int) -> DeadlineRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and (
-                0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
+    HEADERS = HEADERS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        item = self.item_at(index)
+        if item is None:
             return None
-        item, column = self._rows[index.row()], index.column()
+        column = index.column()
         if role == NUMBER_ROLE:
             return item.number
         if column == DUE_COLUMN:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from clerk_app.services.context import Actor
 from clerk_app.services.handover import ResultsError
 from clerk_app.services.owed import OwedRow, OwedService
 from clerk_app.ui.handover_dialog import attempt
+from clerk_app.ui.rows_model import RowsModel
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import ERROR_COLOUR, MessageLine, plain_label
 
@@ -38,38 +39,15 @@ NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 MATERIAL_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class OwedModel(QAbstractTableModel):
+class OwedModel(RowsModel):
     """Rows of `OwedService.owed`; names masked (others can see the screen)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[OwedRow] = []
-
-    def set_rows(self, rows: list[OwedRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row(self, row: int) -> OwedRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and (
-                0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
+    HEADERS = HEADERS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        item = self.item_at(index)
+        if item is None:
             return None
-        item = self._rows[index.row()]
         if role == NUMBER_ROLE:
             return item.number
         if role == MATERIAL_ROLE:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from clerk_app.domain.masking import mask_name
@@ -12,6 +13,7 @@ from clerk_app.i18n import _
 from clerk_app.services.deadlines import DeadlineRow
 from clerk_app.services.lookup import ApplicationRow
 from clerk_app.ui.deadline_list import SORT_ROLE, due_data, keep_row, sorted_view
+from clerk_app.ui.rows_model import RowsModel
 from clerk_app.ui.widgets import plain_label
 
 Index = QModelIndex | QPersistentModelIndex
@@ -22,44 +24,27 @@ DUE_COLUMN = 5
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class TodayModel(QAbstractTableModel):
+class TodayModel(RowsModel):
     """Rows of `LookupService.for_day`; the applicant's name is masked (others can see).
 
     The due column of an application still running shows its `due_cell` (from `due`, the
     `DeadlineService` rows by number); the others show the plain date."""
 
+    HEADERS = HEADERS
+
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[ApplicationRow] = []
         self._due: dict[str, DeadlineRow] = {}
 
-    def set_rows(self, rows: list[ApplicationRow],
+    def set_rows(self, rows: Sequence[ApplicationRow],
                  due: dict[str, DeadlineRow] | None = None) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
         self._due = dict(due or {})
-        self.endResetModel()
-
-    def row(self, row: int) -> ApplicationRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and (
-                0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
+        super().set_rows(rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        item = self.item_at(index)
+        if item is None:
             return None
-        item = self._rows[index.row()]
         if role == NUMBER_ROLE:
             return item.number
         column = index.column()
