@@ -74,6 +74,7 @@ def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str
         "due_date": day(data.due_date),
         "due_provisional": "1" if data.due_provisional and data.due_date else "",
         "promised_days": str(data.promised_days) if data.promised_days is not None else "",
+        "promised_unit": "个自然日" if data.promised_natural else "个工作日",
         "correction_due": day(data.correction_due),
         "delivery": data.delivery_method,
         "result": data.result_description,

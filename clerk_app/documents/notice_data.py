@@ -134,6 +134,7 @@ class NoticeData:
     due_date: date | None = None
     due_provisional: bool = False
     promised_days: int | None = None
+    promised_natural: bool = False  # the limit is in natural days (自然日), not working days
     delivery_method: str = ""
     result_description: str = ""
     refusal_reason: str = ""

@@ -55,6 +55,7 @@ KNOWN_PLACEHOLDERS = frozenset(
         "due_date",
         "due_provisional",
         "promised_days",
+        "promised_unit",
         "correction_due",
         "delivery",
         "result",

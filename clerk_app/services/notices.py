@@ -191,7 +191,9 @@ class NoticeService:
             received_on=app.received_on, issued_on=decision.decided_at.date(),
             agent=_person(app.agent, full) if app.agent else None, legal_person=unit,
             materials=materials, accepted_on=app.accepted_on, due_date=app.due_date,
-            due_provisional=app.due_provisional, promised_days=matter.promised_limit.days,
+            due_provisional=app.due_provisional,
+            promised_days=matter.promised_limit.days or None,  # 即办件: no limit to promise
+            promised_natural=matter.promised_limit.natural,
             delivery_method=app.delivery_method, result_description=matter.result,
             refusal_reason=decision.refusal_reason, refusal_basis=decision.refusal_basis,
             redirect_body=decision.redirect_body, remedies=remedies,
