@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.decision import Outcome
@@ -51,6 +52,13 @@ def to_row(app: Application, full: bool) -> ApplicationRow:
         window=app.window)
 
 
+def _rows_query() -> Select[Application]:
+    """Applications with what a list row shows, loaded in a few queries rather than per row."""
+    return select(Application).options(
+        selectinload(Application.applicant), selectinload(Application.agent),
+        selectinload(Application.clerk), selectinload(Application.visits))
+
+
 class LookupService:
     """Read-only queries over applications."""
 
@@ -63,7 +71,7 @@ class LookupService:
             return None
         full = allowed(actor, Permission.SEE_FULL_ID)
         with self.ctx.db.reading() as session:
-            app = session.scalars(select(Application).where(
+            app = session.scalars(_rows_query().where(
                 Application.number == str(parsed))).first()
             return None if app is None else to_row(app, full)
 
@@ -81,7 +89,7 @@ class LookupService:
             people = select(Applicant.id).where(or_(
                 Applicant.doc_number == upper, Applicant.phone == text,
                 Applicant.name.contains(text)))
-            query = (select(Application).where(or_(
+            query = (_rows_query().where(or_(
                 Application.applicant_id.in_(people), Application.agent_id.in_(people),
                 Application.contact_id.in_(people), Application.number.contains(upper)))
                 .order_by(Application.created_at.desc()).limit(limit))
@@ -92,7 +100,7 @@ class LookupService:
         """Applications received on a day, at a window or by a clerk (today's list)."""
         full = allowed(actor, Permission.SEE_FULL_ID)
         with self.ctx.db.reading() as session:
-            query = select(Application).where(Application.received_on == day)
+            query = _rows_query().where(Application.received_on == day)
             if window:
                 query = query.where(Application.window == window)
             if clerk_id is not None:
@@ -104,7 +112,7 @@ class LookupService:
         """Applications still running against a due date, soonest first."""
         full = allowed(actor, Permission.SEE_FULL_ID)
         with self.ctx.db.reading() as session:
-            query = select(Application).where(Application.status.in_(
+            query = _rows_query().where(Application.status.in_(
                 [ApplicationStatus.ACCEPTED.value, ApplicationStatus.IN_REVIEW.value,
                  ApplicationStatus.AWAITING_CORRECTION.value])).order_by(Application.due_date)
             return [to_row(app, full) for app in session.scalars(query)]
