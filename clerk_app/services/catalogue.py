@@ -216,11 +216,12 @@ class CatalogueService:
         with self.ctx.db.reading() as session:
             rows = session.execute(select(
                 MatterRecord.code, MatterRecord.name, MatterRecord.active,
-                MatterRecord.document["keywords"], MatterRecord.syllables).where(
+                MatterRecord.document["keywords"], MatterRecord.syllables,
+                MatterRecord.document["withdrawn_reason"]).where(
                 MatterRecord.current.is_(True)).order_by(MatterRecord.code)).all()
         return [SearchEntry(code, name, active, tuple(keywords or ()),
-                            tuple(stored.split()) if stored else None)
-                for code, name, active, keywords, stored in rows]
+                            tuple(stored.split()) if stored else None, reason or "")
+                for code, name, active, keywords, stored, reason in rows]
 
     def forget_cached(self) -> None:
         """Drop parsed matters after the stored documents changed (e.g. a withdrawal)."""

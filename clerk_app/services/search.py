@@ -34,6 +34,7 @@ class SearchEntry:
     active: bool = True
     keywords: tuple[str, ...] = ()  # 简称 such as 低保, matched like the name
     syllables: tuple[str, ...] | None = None  # of `searchable`, when stored at import
+    withdrawn_reason: str = ""  # why a withdrawn matter is not offered (shown with the hit)
 
     @property
     def searchable(self) -> str:
@@ -46,6 +47,7 @@ class SearchHit:
     name: str
     score: int
     active: bool
+    withdrawn_reason: str = ""
 
 
 def syllables(name: str) -> list[str]:
@@ -216,5 +218,6 @@ class MatterIndex:
 
     def _hits(self, keyed: list[tuple[int, int]]) -> list[SearchHit]:
         entries = self.entries
-        return [SearchHit(entries[i].code, entries[i].name, -(key // _RANK_SPAN), entries[i].active)
+        return [SearchHit(entries[i].code, entries[i].name, -(key // _RANK_SPAN), entries[i].active,
+                          entries[i].withdrawn_reason)
                 for key, i in keyed]

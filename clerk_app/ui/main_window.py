@@ -71,8 +71,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(*MINIMUM_SIZE)
 
         catalogue = services.catalogue
-        self.search_panel = MatterSearchPanel(
-            services.matters.search, lambda code: catalogue.matter(code).withdrawn_reason)
+        self.search_panel = MatterSearchPanel(services.matters.search)
         self.search_panel.results.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.lookup = LookupField()
         self.page = IntakePage(services.ctx.today)

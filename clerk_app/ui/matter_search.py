@@ -42,18 +42,13 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 class MatterResultsModel(QAbstractListModel):
     """Search hits, best first; withdrawn matters are shown but not selectable."""
 
-    def __init__(self, withdrawn_reason: Callable[[str], str]) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._hits: list[SearchHit] = []
-        self._reasons: dict[str, str] = {}
-        self._withdrawn_reason = withdrawn_reason
 
     def set_hits(self, hits: list[SearchHit]) -> None:
         self.beginResetModel()
         self._hits = list(hits)
-        for hit in self._hits:
-            if not hit.active and hit.code not in self._reasons:
-                self._reasons[hit.code] = self._withdrawn_reason(hit.code)
         self.endResetModel()
 
     def hit(self, row: int) -> SearchHit:
@@ -77,7 +72,7 @@ class MatterResultsModel(QAbstractListModel):
             text = f"{hit.name}\n{hit.code}"
             if not hit.active:
                 text += "\n" + _("已停用：{reason}").format(
-                    reason=self._reasons.get(hit.code) or _("未说明原因"))
+                    reason=hit.withdrawn_reason or _("未说明原因"))
             return text
         if role == Qt.ItemDataRole.ForegroundRole and not hit.active:
             return QBrush(QColor("#9a9a9a"))
@@ -85,7 +80,7 @@ class MatterResultsModel(QAbstractListModel):
             text = f"{hit.name}\n{hit.code}"
             if not hit.active:
                 text += "\n" + _("已停用，不能受理：{reason}").format(
-                    reason=self._reasons.get(hit.code) or _("未说明原因"))
+                    reason=hit.withdrawn_reason or _("未说明原因"))
             return tooltip(text)
         if role == CODE_ROLE:
             return hit.code
@@ -167,7 +162,7 @@ class MatterSearchPanel(QWidget):
     matter_chosen = Signal(str)
 
     def __init__(self, search: Callable[[str], list[SearchHit]],
-                 withdrawn_reason: Callable[[str], str], parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._search = search
         layout = QVBoxLayout(self)
@@ -181,7 +176,7 @@ class MatterSearchPanel(QWidget):
         self.field.setMaxLength(100)
         title.setBuddy(self.field)
         layout.addWidget(self.field)
-        self.model = MatterResultsModel(withdrawn_reason)
+        self.model = MatterResultsModel()
         self.results = QListView()
         self.results.setModel(self.model)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

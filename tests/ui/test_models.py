@@ -47,7 +47,7 @@ def test_checklist_model(qtmodeltester: ModelTester, station: Services) -> None:
 
 
 def test_matter_results_model(qtmodeltester: ModelTester, station: Services) -> None:
-    model = MatterResultsModel(lambda code: station.catalogue.matter(code).withdrawn_reason)
+    model = MatterResultsModel()
     qtmodeltester.check(model, force_py=True)
     hits = station.matters.search("shengyu") + station.matters.search("liudong")
     assert any(not h.active for h in hits)
