@@ -149,7 +149,7 @@ def generate_demo(services: Services, count: int, days: int, *, seed: int = 2026
         with services.ctx.db.transaction() as session:
             for moment, clerk, form in pending[start:start + BATCH]:
                 try:
-                    assessment = services.intake.checked(clerk, form, moment.date())
+                    assessment = services.intake.checked(clerk, form, moment.date(), settings)
                 except IntakeError:
                     continue
                 services.intake.write(session, clerk, form, assessment, moment,

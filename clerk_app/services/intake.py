@@ -29,7 +29,7 @@ from clerk_app.services.due import compute_due
 from clerk_app.services.intake_form import FieldProblem, IntakeForm, PersonInput, form_problems
 from clerk_app.services.journal import audit, emit
 from clerk_app.services.permissions import Permission, require
-from clerk_app.services.settings import load_settings
+from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.services.snapshot import application_snapshot
 from clerk_app.store.models import (
     Applicant,
@@ -203,8 +203,8 @@ class IntakeService:
         """Write the decision in one transaction: application, materials, decision, visit,
         audit entry and outbox event. Raises IntakeError with every problem when not allowed."""
         now = self.ctx.now()
-        assessment = self.checked(actor, form, now.date())
         settings = load_settings(self.ctx)
+        assessment = self.checked(actor, form, now.date(), settings)
         with self.ctx.db.transaction() as session:
             result = self.write(session, actor, form, assessment, now,
                                 settings.region_code, settings.station_code)
@@ -216,14 +216,15 @@ class IntakeService:
                  result.status.value)
         return result
 
-    def checked(self, actor: Actor, form: IntakeForm, today: date) -> Assessment:
+    def checked(self, actor: Actor, form: IntakeForm, today: date,
+                settings: CentreSettings) -> Assessment:
         """Assess the form and check the actor may confirm it; IntakeError lists every problem."""
         assessment = self.assess(form, today)
         outcome = assessment.check.outcome
         require(self.ctx, actor, Permission.REFUSE if outcome is Outcome.REFUSED
                 else Permission.INTAKE)
         problems = [p.message for p in assessment.field_problems] + list(assessment.check.blockers)
-        if not load_settings(self.ctx).configured:
+        if not settings.configured:
             problems.append(_("本站尚未完成站点设置（中心名称、区划代码、站点编码），请联系管理员"))
         if problems:
             raise IntakeError(problems)

@@ -181,7 +181,8 @@ def _reassign(s: Station, actor: Actor) -> None:
 
 ACTIONS: dict[Permission, Callable[[Station, Actor], Any]] = {
     P.INTAKE: lambda s, a: s.services.intake.start(a, CODE),
-    P.REFUSE: lambda s, a: s.services.intake.checked(a, s.refusal_form(), NOW.date()),
+    P.REFUSE: lambda s, a: s.services.intake.checked(
+        a, s.refusal_form(), NOW.date(), load_settings(s.services.ctx)),
     P.REPRINT: lambda s, a: s.services.notices.render(a, s.number, reprint=True),
     P.SEE_FULL_ID: _see_full_id,
     P.IMPORT_CATALOGUE: _catalogue_import,
