@@ -50,7 +50,7 @@ def _demo_clerks(services: Services) -> list[Actor]:
     for username, name, window in _CLERKS:
         user = existing.get(username)
         if user is None:
-            actors.append(services.accounts._create(  # noqa: SLF001 - demo seeds accounts
+            actors.append(services.accounts.create(
                 SYSTEM_ACTOR, username, name, DEMO_PASSWORD, Role.CLERK, window))
         else:
             actors.append(Actor(user.id, user.username, user.display_name, user.role,
