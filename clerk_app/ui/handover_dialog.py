@@ -44,7 +44,7 @@ from clerk_app.services.context import Actor
 from clerk_app.services.handover import HandoverResult, HandoverService, Readiness, ResultsError
 from clerk_app.services.notices import RenderedNotice
 from clerk_app.ui.errors import is_user_error, problems_of
-from clerk_app.ui.person_form import NATURAL_DOCUMENTS
+from clerk_app.ui.intake.person_form import NATURAL_DOCUMENTS
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import ERROR_COLOUR, OK_COLOUR, MessageLine, h_line, plain_label
 

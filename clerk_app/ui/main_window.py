@@ -26,12 +26,12 @@ from clerk_app.ui.application_actions import ApplicationActions
 from clerk_app.ui.application_dialog import ApplicationDialog
 from clerk_app.ui.application_search import ApplicationSearchDialog
 from clerk_app.ui.catalogue_import import CatalogueImporter
-from clerk_app.ui.drafts_dialog import DraftRow, DraftsDialog
 from clerk_app.ui.errors import ErrorReporter
-from clerk_app.ui.intake_controller import IntakeController
-from clerk_app.ui.intake_page import IntakePage
+from clerk_app.ui.intake.drafts_dialog import DraftRow, DraftsDialog
+from clerk_app.ui.intake.intake_controller import IntakeController
+from clerk_app.ui.intake.intake_page import IntakePage
+from clerk_app.ui.intake.matter_search import MatterSearchPanel
 from clerk_app.ui.lookup_field import LookupField
-from clerk_app.ui.matter_search import MatterSearchPanel
 from clerk_app.ui.notice_flow import NoticeFlow
 from clerk_app.ui.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by

@@ -26,10 +26,10 @@ from clerk_app.domain.catalogue import Matter
 from clerk_app.i18n import _
 from clerk_app.services.intake import Assessment
 from clerk_app.services.intake_form import FieldProblem, IntakeForm
-from clerk_app.ui.applicant_section import ApplicantSection
-from clerk_app.ui.checklist_model import ChecklistModel
-from clerk_app.ui.checklist_view import ChecklistTable
-from clerk_app.ui.decision_panel import DecisionPanel
+from clerk_app.ui.intake.applicant_section import ApplicantSection
+from clerk_app.ui.intake.checklist_model import ChecklistModel
+from clerk_app.ui.intake.checklist_view import ChecklistTable
+from clerk_app.ui.intake.decision_panel import DecisionPanel
 from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label, tooltip
 
 

@@ -16,10 +16,10 @@ from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.context import Actor
 from clerk_app.services.intake import Assessment, ConfirmResult, IntakeService
 from clerk_app.services.intake_form import IntakeForm, PersonInput, form_problems
-from clerk_app.ui import draft_keeper
-from clerk_app.ui.draft_keeper import DraftSlot
 from clerk_app.ui.errors import ErrorReporter, is_user_error, problems_of
-from clerk_app.ui.intake_page import IntakePage
+from clerk_app.ui.intake import draft_keeper
+from clerk_app.ui.intake.draft_keeper import DraftSlot
+from clerk_app.ui.intake.intake_page import IntakePage
 from clerk_app.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)

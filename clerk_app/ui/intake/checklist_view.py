@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from clerk_app.domain.catalogue import MATERIAL_FORMS
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.i18n import _
-from clerk_app.ui.checklist_model import (
+from clerk_app.ui.intake.checklist_model import (
     MAX_COPIES,
     STATE_ORDER,
     ChecklistModel,

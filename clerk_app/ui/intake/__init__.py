@@ -1,0 +1,1 @@
+"""The intake screens: matter search, applicant, checklist, decision, drafts."""
