@@ -4,9 +4,13 @@ Every word of the query must match a matter, in any order. A word matches by
 - name substring (80 at the start of the name, else 60), or a Chinese abbreviation whose
   characters appear in order (低保 -> 最低生活保障: 35/25);
 - matter code substring (95 as prefix, else 70);
-- full pinyin substring (55/45): `dibao` is not in `zuidishenghuobaozhang`, but
-- syllable pieces (40/30): the letters split into pieces that each begin a syllable, in order
-  (`dibao` -> zui DI sheng huo BAO zhang, `dbsq`, `gtgsh`).
+- pinyin over consecutive syllables, best kind first (at the first syllable / elsewhere):
+  whole syllables, the last one possibly half typed (`dibao`, `shebaok`: 58/50); the initials
+  of consecutive syllables (`xcjs` -> XIANG CUN JIAN SHE, `gtgsh`: 56/48); other pieces that
+  each begin the next syllable (`shebk`: 44/38);
+- scattered pieces that skip syllables (`dbsq` -> zui DI sheng huo BAO zhang SHEN QING: 15/12),
+  offered only when no matter matches that word in one of the ways above, so an abbreviation
+  never buries a real match under unrelated words (`xcjs` never offers 林木采伐).
 An inverted index from characters to matters narrows each word to a few candidates before
 the exact checks, and each word's scores are cached while the clerk keeps typing.
 """
@@ -58,13 +62,36 @@ def syllables(name: str) -> list[str]:
     return [w for w in (p.lower().strip() for p in parts) if w and (w.isalnum() or w == "|")]
 
 
-def _piece_pattern(token: str) -> re.Pattern[str]:
-    """Regex over ' syl syl …': the token's letters split into syllable-initial pieces."""
-    parts = [" " + re.escape(token[0])]
-    for ch in token[1:]:
-        c = re.escape(ch)
-        parts.append(f"(?:{c}|[^ ]* (?:[^ ]+ )*?{c})")
-    return re.compile("".join(parts))
+# Pinyin match kinds over the line " syl syl …" of a matter, best first, with their scores
+# (at the first syllable, elsewhere). Scattered matches score below SCATTERED_MAX.
+SCATTERED_MAX = 20
+_PINYIN_KINDS = (("whole", 58, 50), ("initials", 56, 48), ("pieces", 44, 38),
+                 ("scattered", 15, 12))
+
+
+def _pinyin_patterns(token: str) -> list[tuple[re.Pattern[str], int, int]]:
+    """One regex per match kind of a Latin word, with its two scores."""
+    letters = [re.escape(ch) for ch in token]
+    first, rest = " " + letters[0], letters[1:]
+    sources = {
+        # every letter in order, spaces only between syllables: whole syllables
+        "whole": first + "".join(" ?" + c for c in rest),
+        # each letter begins the next syllable
+        "initials": first + "".join("[^ ]* " + c for c in rest),
+        # each letter continues this syllable or begins the next one
+        "pieces": first + "".join(f"(?:{c}|[^ ]* {c})" for c in rest),
+        # … or begins any later syllable
+        "scattered": first + "".join(f"(?:{c}|[^ ]* (?:[^ ]+ )*?{c})" for c in rest),
+    }
+    return [(re.compile(sources[kind]), at_start, elsewhere)
+            for kind, at_start, elsewhere in _PINYIN_KINDS]
+
+
+def _without_scattered(scores: dict[int, int]) -> dict[int, int]:
+    """Drop scattered matches of a word when any matter matches it better."""
+    if any(score > SCATTERED_MAX for score in scores.values()):
+        return {i: score for i, score in scores.items() if score > SCATTERED_MAX}
+    return scores
 
 
 def _inverted(texts: Iterable[str]) -> dict[str, frozenset[int]]:
@@ -115,8 +142,8 @@ class MatterIndex:
         self._by_code = {code: i for i, code in enumerate(self._codes)}
         # single letters and digits match thousands of matters: score and rank them up front
         self._single = {ch: self._score_token(ch) for ch in _SINGLES}
-        self._single_ranked = {ch: sorted(self._keyed(scores)) for ch, scores in
-                               self._single.items()}
+        self._single_ranked = {ch: sorted(self._keyed(_without_scattered(scores)))
+                               for ch, scores in self._single.items()}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -172,19 +199,16 @@ class MatterIndex:
                     scores[i] = max(scores.get(i, 0), 95 if at == 0 else 70)
         lower = token.lower()
         if _LATIN.match(lower):
-            full, lines = self._full, self._lines
-            pieces = _piece_pattern(lower)
+            lines = self._lines
+            patterns = _pinyin_patterns(lower)
             for i in having_all(self._pinyin_chars, lower):
-                at = full[i].find(lower)
-                if at >= 0:
-                    score = 55 if at == 0 else 45
-                else:
-                    match = pieces.search(lines[i])
-                    if match is None:
-                        continue
-                    score = 40 if match.start() == 0 else 30
-                if score > scores.get(i, 0):
-                    scores[i] = score
+                for pattern, at_start, elsewhere in patterns:
+                    match = pattern.search(lines[i])
+                    if match is not None:
+                        score = at_start if match.start() == 0 else elsewhere
+                        if score > scores.get(i, 0):
+                            scores[i] = score
+                        break
         return scores
 
     def search(self, query: str, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:
@@ -196,10 +220,10 @@ class MatterIndex:
             ranked = (k for k in self._single_ranked[words[0]]
                       if include_withdrawn or not self._penalty[k[1]])
             return self._hits(list(islice(ranked, limit)))
-        total: dict[int, int] = dict(self._token_scores(words[0]))
+        total = _without_scattered(self._token_scores(words[0]))
         for word in words[1:]:
             # later words only need checking against what the earlier words matched
-            scores = self._score_token(word, total.keys())
+            scores = _without_scattered(self._score_token(word, total.keys()))
             total = {i: s + scores[i] for i, s in total.items() if i in scores}
             if not total:
                 return []

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +35,57 @@ def test_pinyin_pieces_initials_and_keywords() -> None:
     assert names("低保") == ["最低生活保障申请"]
     assert names("getihu")[0] == "个体工商户设立登记"  # the keyword 个体户
     assert names("gaoling") == ["高龄津贴申领"]
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "resources/catalogue/sample_catalogue.json"
+
+# Judged queries over the bundled sample catalogue: what a clerk types and the matter they
+# mean. Each must come first.
+JUDGED = [
+    ("dibao", "最低生活保障申请"),
+    ("dbsq", "最低生活保障申请"),
+    ("低保", "最低生活保障申请"),
+    ("xcjs", "乡村建设规划许可证核发（乡镇企业、乡村公共设施和公益事业建设）"),
+    ("gtgsh", "个体工商户设立登记"),
+    ("getihu", "个体工商户设立登记"),
+    ("sbk", "社会保障卡申领"),
+    ("shebaoka", "社会保障卡申领"),
+    ("cjrz", "残疾人证新办"),
+    ("canji", "残疾人证新办"),
+    ("lmcf", "林木采伐许可证核发（农村居民采伐自留山和个人承包集体林地上的林木）"),
+    ("tkgy", "特困人员救助供养申请"),
+    ("wubao", "特困人员救助供养申请"),
+    ("yibao", "城乡居民基本医疗保险参保登记"),
+    ("gaoling", "高龄津贴申领"),
+    ("jiuye", "就业创业证申领"),
+    ("种粮补贴", "耕地地力保护补贴申报"),
+    ("weigai", "农村危房改造补助申请"),
+]
+
+
+@pytest.fixture(scope="module")
+def sample_index() -> MatterIndex:
+    matters = json.loads(SAMPLE.read_text(encoding="utf-8"))["matters"]
+    return MatterIndex(SearchEntry(m["code"], m["name"], m.get("status", "active") == "active",
+                                   tuple(m.get("keywords", ()))) for m in matters)
+
+
+@pytest.mark.parametrize(("query", "expected"), JUDGED)
+def test_judged_queries_find_the_meant_matter_first(sample_index: MatterIndex, query: str,
+                                                    expected: str) -> None:
+    assert sample_index.search(query)[0].name == expected
+
+
+def test_scattered_pieces_do_not_bury_real_matches(sample_index: MatterIndex) -> None:
+    xcjs = [hit.name for hit in sample_index.search("xcjs")]
+    assert not any(name.startswith("林木采伐") for name in xcjs)
+    dibao = [hit.name for hit in sample_index.search("dibao")]
+    assert "耕地地力保护补贴申报" not in dibao
+
+
+def test_whole_syllables_and_initials_rank_above_pieces() -> None:
+    index = MatterIndex([SearchEntry("A", "食品小经营店备案"), SearchEntry("B", "地标产品登记")])
+    assert [hit.name for hit in index.search("dib")] == ["地标产品登记", "食品小经营店备案"]
 
 
 def test_words_in_any_order_must_all_match() -> None:
