@@ -359,3 +359,46 @@ class FollowUp(Base):
     close_note: Mapped[str] = mapped_column(Text, default="")
     rating: Mapped[Rating] = relationship()
     application: Mapped[Application] = relationship()
+
+
+# -- material pages (材料页面, attachments) ------------------------------------------------------
+
+
+class PageFile(Base):
+    """One stored page file, content-addressed by the SHA-256 of its normalized bytes.
+
+    The bytes live in `data_dir/pages/ab/cdef…` (sealed with the data key when there is one);
+    `upload_offset`/`uploaded_at` say how much of them the platform has acknowledged."""
+
+    __tablename__ = "pages"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer, default=0)
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int] = mapped_column(Integer, default=1)
+    colour: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    upload_offset: Mapped[int] = mapped_column(Integer, default=0)
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+
+
+class MaterialPage(Base):
+    """A page attached, in order, to one material of an application (or of a draft before
+    confirmation; the confirmation moves it to the application)."""
+
+    __tablename__ = "material_pages"
+    __table_args__ = (
+        Index("ix_material_pages_application", "application_id", "material_id", "position"),
+        Index("ix_material_pages_draft", "draft_id", "material_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"),
+                                                       nullable=True)
+    draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    material_id: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("pages.sha256"), index=True)
+    original_name: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[int] = mapped_column(Integer, default=0)
