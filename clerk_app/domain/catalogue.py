@@ -119,6 +119,8 @@ class SpecialStep:
     charged: bool
     counts_toward_limit: bool
     natural: bool = False
+    in_person: bool = False  # 本人到场 (e.g. 残疾评定): the applicant must appear for this step
+    place: str = ""  # where the applicant must appear
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Matter:
     materials: tuple[MaterialRequirement, ...]
     keywords: tuple[str, ...] = ()  # 简称/俗称, searchable like the name
     applicant_kinds: tuple[str, ...] = ()  # 服务对象: 自然人/法人/非法人组织; empty = any
+    village_decides: bool = False  # 下放到村便民服务点: an agent may decide it at the village
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def material(self, material_id: str) -> MaterialRequirement:
@@ -168,6 +171,11 @@ class Matter:
             if item.id == material_id:
                 return item
         raise KeyError(material_id)
+
+    @property
+    def in_person_steps(self) -> tuple[SpecialStep, ...]:
+        """Steps the applicant must attend in person (本人到场), e.g. a disability assessment."""
+        return tuple(step for step in self.special_steps if step.in_person)
 
 
 class CatalogueError(ValueError):
@@ -348,7 +356,9 @@ def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0)
         special_steps.append(SpecialStep(
             name=s.text("name"), days=s.integer("days"), basis=s.text("basis", required=False),
             charged=s.flag("charged"), counts_toward_limit=s.flag("counts_toward_limit"),
-            natural=s.text("unit", required=False, choices=("working", "natural")) == "natural"))
+            natural=s.text("unit", required=False, choices=("working", "natural")) == "natural",
+            in_person=s.flag("in_person", default=False),
+            place=s.text("place", required=False)))
     faq = []
     for index, item_raw in enumerate(r.objects("faq", required=False)):
         q = _Reader(item_raw, f"{where} faq[{index}]", problems)
@@ -396,6 +406,7 @@ def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0)
         materials=tuple(materials),
         keywords=r.texts("keywords"),
         applicant_kinds=r.texts("applicants", choices=APPLICANT_KINDS),
+        village_decides=r.flag("village_decides", default=False),
         raw=dict(raw),
     )
 

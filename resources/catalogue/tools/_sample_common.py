@@ -281,11 +281,14 @@ def step(
     counts: bool = True,
     unit: str | None = None,
     charged: bool = False,
+    in_person_at: str | None = None,
 ) -> dict[str, Any]:
     s: dict[str, Any] = {"name": name, "days": days}
     if unit:
         s["unit"] = unit
     s.update(basis=basis, charged=charged, counts_toward_limit=counts)
+    if in_person_at:  # 本人到场: the applicant must appear at this place
+        s.update(in_person=True, place=in_person_at)
     return s
 
 
@@ -344,6 +347,7 @@ def matter(
     status: str = "active",
     withdrawn_reason: str | None = None,
     version: int = 1,
+    village_decides: bool = False,
 ) -> dict[str, Any]:
     deciding = deciding or BODIES[body][0]
     if remedies is None:
@@ -387,6 +391,8 @@ def matter(
         "faq": faqs or [],
         "status": status,
     }
+    if village_decides:  # 下放到村便民服务点: an agent may decide it at the village point
+        m["village_decides"] = True
     if withdrawn_reason:
         m["withdrawn_reason"] = withdrawn_reason
     m["materials"] = materials

@@ -417,7 +417,8 @@ def matters() -> list[dict[str, Any]]:
             ],
             special_steps=[
                 step(
-                    "残疾评定(指定医疗机构)", 10, "《中华人民共和国残疾人证管理办法》", counts=False
+                    "残疾评定(指定医疗机构)", 10, "《中华人民共和国残疾人证管理办法》", counts=False,
+                    in_person_at="县残疾人联合会指定的医疗机构(评定通知书上写明的机构和时间)",
                 ),
             ],
             materials=[
@@ -843,6 +844,7 @@ def matters() -> list[dict[str, Any]]:
             kind="公共服务",
             windows=W,
             name="生育登记",
+            village_decides=True,
             accepting=f"{TOWN_GOV}(社会事务办公室)",
             legal_basis=[
                 "《中华人民共和国人口与计划生育法》第十八条",

@@ -255,6 +255,7 @@ def comprehensive() -> list[dict[str, Any]]:
             kind="公共服务",
             windows=w + ["民生事务"],
             name="老年人优待证办理",
+            village_decides=True,
             accepting=f"{TOWN_GOV}(社会事务办公室)",
             legal_basis=[
                 "《中华人民共和国老年人权益保障法》",

@@ -220,6 +220,7 @@ def matters() -> list[dict[str, Any]]:
             kind="公共服务",
             windows=W,
             name="城乡居民基本医疗保险参保登记",
+            village_decides=True,
             accepting=TOWN_LABOUR,
             legal_basis=[
                 "《中华人民共和国社会保险法》第二十五条",
