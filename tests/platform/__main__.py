@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from tests.platform.progress import ClientLimiter, parse_limit
 from tests.platform.server import create_app, seed, serve
 from tests.platform.store import PlatformStore
 
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calendar-dir", type=Path,
                         help="folder of cn-*.json calendars (default resources/calendar)")
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--public-url", default="",
+                        help="progress page address told to stations "
+                             "(default: this server's /q)")
+    parser.add_argument("--progress-limit", type=parse_limit, default="20/600",
+                        help="progress page lookups per client address, TRIES/SECONDS")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     if not args.admin_key:
@@ -49,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clerk-platform listening on http://{host}:{port}", flush=True)
 
     try:
-        serve(create_app(store, args.admin_key), args.host, args.port, args.threads, ready)
+        app = create_app(store, args.admin_key, public_url=args.public_url,
+                         progress_limiter=ClientLimiter(*args.progress_limit))
+        serve(app, args.host, args.port, args.threads, ready)
     except KeyboardInterrupt:
         pass
     finally:

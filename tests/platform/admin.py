@@ -84,6 +84,26 @@ def admin_blueprint(store: PlatformStore, admin_key: str) -> Blueprint:
         store.maintenance_retry_after = retry_after
         return jsonify(retry_after=retry_after)
 
+    @admin.get("/stations/<code>/audit-trail")
+    def audit_trail(code: str) -> Response:
+        return jsonify(store.audit_trail(code))
+
+    @admin.put("/progress-url")
+    def progress_url() -> Response:
+        url = _body().get("url")
+        if not isinstance(url, str) or (url and not url.startswith(("https://", "http://"))):
+            raise PlatformProblem(400, "bad_request", "url 应为 http(s) 地址或空字符串。")
+        store.set_progress_url(url)
+        return jsonify(url=url)
+
+    @admin.put("/centres/<code>")
+    def centre_contact(code: str) -> Response:
+        body = _body()
+        fields = ("name", "phone", "address", "hours")
+        contact: dict[str, str] = {k: str(body[k]) for k in fields if k in body}
+        store.set_centre_contact(code, contact)
+        return jsonify(contact)
+
     @admin.get("/events")
     def events() -> Response:
         ids = store.event_ids(request.args.get("station") or None)

@@ -89,10 +89,22 @@ class BackOffice:
         """Answer 503 with this Retry-After to every API call (None: back to normal)."""
         self._call("PUT", "/maintenance", {"retry_after": retry_after})
 
+    def set_progress_url(self, url: str) -> None:
+        """The progress page address stations are told ("" back to the default)."""
+        self._call("PUT", "/progress-url", {"url": url})
+
+    def set_centre_contact(self, centre: str, **contact: str) -> None:
+        """The centre's public name, phone, address and hours on the progress page."""
+        self._call("PUT", f"/centres/{centre}", contact)
+
     def event_ids(self, station: str | None = None) -> list[str]:
         """Every stored event id (of one station)."""
         params = {"station": station} if station else {}
         return list(self._call("GET", "/events", **params)["ids"])
+
+    def audit_trail(self, station: str) -> dict[str, Any]:
+        """The newest audit head the station showed and the alerts (history rewritten)."""
+        return dict(self._call("GET", f"/stations/{station}/audit-trail"))
 
     def close(self) -> None:
         """Close the HTTP session."""

@@ -183,3 +183,15 @@ class CalendarYear(Base):
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     revision: Mapped[int] = mapped_column(Integer, index=True)
     document: Mapped[dict[str, object]] = mapped_column(JSON)
+
+
+class ProgressSecret(Base):
+    """A station's progress secret (查询码 key), issued once at its first registration.
+
+    Kept across re-registrations so that every notice the station ever printed stays valid.
+    """
+
+    __tablename__ = "progress_secrets"
+    station: Mapped[str] = mapped_column(String(32), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())

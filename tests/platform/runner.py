@@ -85,11 +85,12 @@ def start_platform(
     port: int = 0,
     catalogue: Path | None = None,
     calendar_dir: Path | None = None,
+    extra: list[str] | None = None,
 ) -> RunningPlatform:
     """Start a platform on 127.0.0.1 (a free port unless given) and wait until it answers.
 
     The database defaults to ``tmp_path/platform.sqlite``; the log goes to
-    ``tmp_path/platform.log``.
+    ``tmp_path/platform.log``. `extra`: more command-line options (e.g. ``--progress-limit``).
     """
     tmp_path.mkdir(parents=True, exist_ok=True)
     options: list[str] = []
@@ -97,6 +98,7 @@ def start_platform(
         options += ["--catalogue", str(catalogue)]
     if calendar_dir is not None:
         options += ["--calendar-dir", str(calendar_dir)]
+    options += extra or []
     return _launch(db_path or tmp_path / "platform.sqlite", port, admin_key,
                    tmp_path / "platform.log", options)
 

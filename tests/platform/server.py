@@ -7,6 +7,7 @@ run it. Every error answer is JSON ``{"error": code, "message": Chinese text}``.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import re
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from tests.platform.admin import admin_blueprint
 from tests.platform.models import Station
+from tests.platform.progress import ClientLimiter, progress_blueprint
 from tests.platform.store import PlatformProblem, PlatformStore
 from tests.platform.timefmt import iso, now
 
@@ -68,19 +70,31 @@ def json_body() -> Any:
 
 
 def _cursor(name: str = "since") -> int:
-    value = request.args.get(name, "0") or "0"
-    if not re.fullmatch(r"[0-9]{1,18}", value):
+    value = request.args.get(name, "0")
+    if not re.fullmatch(r"[0-9]{1,18}", value, re.ASCII):
         raise PlatformProblem(400, "bad_cursor", "游标格式不正确。")
     return int(value)
 
 
-def create_app(store: PlatformStore, admin_key: str) -> Flask:
-    """The Flask application of the reference platform."""
+def create_app(
+    store: PlatformStore, admin_key: str, *, public_url: str = "",
+    progress_limiter: ClientLimiter | None = None,
+) -> Flask:
+    """The Flask application of the reference platform.
+
+    `public_url` is the progress page address told to stations (default: this server's
+    ``/q``; the back office may set another); `progress_limiter` bounds lookups per client.
+    """
     app = Flask("clerk_platform")
     app.config["MAX_CONTENT_LENGTH"] = 4 * 1024 * 1024  # compressed
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(admin_blueprint(store, admin_key))
+    app.register_blueprint(progress_blueprint(store, progress_limiter or ClientLimiter()))
+
+    def progress_address(station_code: str) -> dict[str, str]:
+        url = store.progress_url() or public_url or request.url_root.rstrip("/") + "/q"
+        return {"url": url, "secret": store.progress_secret(station_code)}
 
     def station() -> Station:
         header = request.headers.get("Authorization", "")
@@ -108,7 +122,10 @@ def create_app(store: PlatformStore, admin_key: str) -> Flask:
     def _http_problem(exc: HTTPException) -> Response:
         status = exc.code or 500
         code, message = _HTTP_CODES.get(status, ("http_error", "请求无法处理。"))
-        return problem(status, code, message)
+        response = problem(status, code, message)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def _bug(exc: Exception) -> Response:
@@ -147,7 +164,20 @@ def create_app(store: PlatformStore, admin_key: str) -> Flask:
         name = body.get("name") if isinstance(body.get("name"), str) else ""
         token, row = store.register(body["registration_key"], body["station"], name or "")
         log.info("station %s registered", row.code)
-        return jsonify(station=row.code, token=token, centre=row.centre, name=row.name), 201
+        return jsonify(station=row.code, token=token, centre=row.centre, name=row.name,
+                       progress=progress_address(row.code)), 201
+
+    @app.get("/v1/progress-address")
+    def progress_address_now() -> Response:
+        address = progress_address(station().code)
+        response = jsonify(address)
+        tag = "progress-" + hashlib.sha256(
+            json.dumps(address, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+        if request.if_none_match.contains_weak(tag):
+            response = Response(status=304)
+        response.set_etag(tag, weak=True)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
 
     @app.post("/v1/events")
     def push_events() -> Response:
@@ -180,7 +210,7 @@ def create_app(store: PlatformStore, admin_key: str) -> Flask:
     def status_changes() -> Response:
         code = station().code
         limit = request.args.get("limit", "100")
-        if not limit.isdigit() or not 1 <= int(limit) <= 500:
+        if not re.fullmatch(r"[0-9]{1,3}", limit, re.ASCII) or not 1 <= int(limit) <= 500:
             raise PlatformProblem(400, "bad_limit", "limit 应为 1 到 500 之间的整数。")
         return jsonify(store.status_changes(code, _cursor(), int(limit)))
 

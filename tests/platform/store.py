@@ -23,7 +23,8 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.platform import centre, ledger
+from clerk_app.domain.check_code import SECRET_BYTES, code_matches, decode_secret, encode_secret
+from tests.platform import centre, ledger, progress_data, trail
 from tests.platform.models import (
     Application,
     Base,
@@ -31,6 +32,7 @@ from tests.platform.models import (
     CatalogueMatter,
     Counter,
     Event,
+    ProgressSecret,
     RegistrationKey,
     Setting,
     Station,
@@ -45,6 +47,7 @@ KNOWN_STATUSES = ("in_review", "suspended", "completed", "denied", "returned", "
 MATTER_CODE_RE = re.compile(r"^[0-9A-Z-]{6,40}$")
 STATION_RE = re.compile(r"^[0-9A-Z]{6,32}$")
 _SEEN_EVERY = timedelta(seconds=30)
+_DECOY_SECRET = secrets.token_bytes(SECRET_BYTES)
 
 
 class PlatformProblem(Exception):
@@ -173,10 +176,16 @@ class PlatformStore:
         received = now()
         with self._writing() as session:
             results = [ledger.apply_event(session, station, raw, received) for raw in events]
+            trail.check_heads(session, station.code, events, received)
             session.execute(
                 update(Station).where(Station.code == station.code).values(last_seen_at=received)
             )
         return results
+
+    def audit_trail(self, station: str) -> dict[str, Any]:
+        """The newest audit head a station showed and any sign its history was rewritten."""
+        with self._reading() as session:
+            return trail.station_trail(session, station)
 
     def event_ids(self, station: str | None = None) -> list[str]:
         """Every stored event id (of one station), in arrival order; for tests and admins."""
@@ -384,6 +393,48 @@ class PlatformStore:
         """Applications of the station's centre confirmed on `day`, and each station's activity."""
         with self._reading() as session:
             return centre.centre_day(session, station, day)
+
+    # ------------------------------------------------------------------ progress page
+
+    def progress_secret(self, station: str) -> str:
+        """The station's progress secret (查询码 key), issued on first use and kept."""
+        with self._writing() as session:
+            row = session.get(ProgressSecret, station)
+            if row is None:
+                row = ProgressSecret(station=station, secret=encode_secret(
+                    secrets.token_bytes(SECRET_BYTES)), issued_at=now())
+                session.add(row)
+            return row.secret
+
+    def progress_url(self) -> str:
+        """The progress page address set by the back office ("" when not set)."""
+        with self._reading() as session:
+            row = session.get(Setting, "progress_url")
+            return row.value if row is not None else ""
+
+    def set_progress_url(self, url: str) -> None:
+        """Set (or with "" clear) the progress page address stations are told."""
+        with self._writing() as session:
+            self._set(session, "progress_url", url)
+
+    def set_centre_contact(self, centre_code: str, contact: dict[str, str]) -> None:
+        """The centre's public name, phone, address and hours for the progress page."""
+        with self._writing() as session:
+            self._set(session, progress_data.CENTRE_SETTING.format(code=centre_code)[:40],
+                      json.dumps(contact, ensure_ascii=False))
+
+    def progress_case(self, number: str, code: str) -> progress_data.CaseView | None:
+        """The progress view of `number` when `code` is its 查询码; None otherwise.
+
+        Unknown numbers are checked against a throw-away secret, so the answer takes the
+        same work whether or not the number exists."""
+        with self._reading() as session:
+            station = progress_data.station_of(session, number)
+            stored = progress_data.secret_of(session, station) if station else None
+            secret = decode_secret(stored) if stored else _DECOY_SECRET
+            if not code_matches(secret, number, code) or stored is None:
+                return None
+            return progress_data.case_view(session, number)
 
 
 _CALENDAR_SCHEMA = Path(__file__).resolve().parents[2] / "resources/calendar/calendar.schema.json"
