@@ -11,17 +11,22 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from clerk_app import __version__
 from clerk_app.commands import EXIT_FAILED, notice, report, results, station, sync
+from clerk_app.commands import attach as attach_command
+from clerk_app.commands import audit as audit_command
 from clerk_app.config import load_config
 from clerk_app.i18n import _
 
-COMMAND_MODULES = (station, notice, results, report, sync)
+COMMAND_MODULES = (station, notice, results, report, sync, audit_command, attach_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clerk", description=_("Clerk 窗口受理客户端"))
     parser.add_argument("--data-dir", type=Path, default=None,
                         help=_("数据目录（默认为本用户的应用数据目录）"))
+    parser.add_argument("--version", action="version", version=f"Clerk {__version__}",
+                        help=_("显示版本号并退出"))
     sub = parser.add_subparsers(dest="command")
     gui = sub.add_parser("gui", help=_("启动窗口界面（默认）"))
     gui.set_defaults(handler=_gui)
