@@ -13,10 +13,11 @@ from pathlib import Path
 
 from clerk_app import __version__
 from clerk_app.commands import EXIT_FAILED, notice, report, results, station, sync
+from clerk_app.commands import audit as audit_command
 from clerk_app.config import load_config
 from clerk_app.i18n import _
 
-COMMAND_MODULES = (station, notice, results, report, sync)
+COMMAND_MODULES = (station, notice, results, report, sync, audit_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from clerk_app.domain.audit_chain import as_stored
+from clerk_app.services.audit_trail import append_linked
 from clerk_app.services.context import Actor
 from clerk_app.store.models import AuditEntry, OutboxEvent
 
@@ -22,10 +24,11 @@ def audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    """Append an audit entry (审计记录): who, when, what, before and after."""
-    session.add(AuditEntry(
+    """Append an audit entry (审计记录): who, when, what, before and after, chained by hash."""
+    entry = AuditEntry(
         at=at, user_id=actor.user_id or None, username=actor.username, action=action,
-        entity=entity, entity_id=entity_id, before=before, after=after))
+        entity=entity, entity_id=entity_id, before=as_stored(before), after=as_stored(after))
+    append_linked(session, entry)
 
 
 def emit(

@@ -240,6 +240,9 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(String(40), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # hash chain (domain/audit_chain.py): the previous entry's hash and this entry's own
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class OutboxEvent(Base):

@@ -41,6 +41,8 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE matters DROP COLUMN syllables")  # from 0003
     for table in ("material_pages", "pages"):  # from 0006
         connection.execute(f"DROP TABLE {table}")
+    for column in ("prev_hash", "hash"):  # from 0007
+        connection.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
     connection.commit()
     connection.close()
     db = Database(path)
