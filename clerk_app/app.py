@@ -9,6 +9,7 @@ from clerk_app.config import Config
 from clerk_app.logging_setup import setup_logging
 from clerk_app.services.accounts import AccountService
 from clerk_app.services.application_view import ApplicationViewService
+from clerk_app.services.attachments.service import AttachmentService
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.centre_log import CentreLog, StationCentreSource
@@ -73,6 +74,7 @@ class Services:
     reports: ReportService
     figures: FiguresService
     reassign: ReassignService
+    attachments: AttachmentService
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -117,6 +119,7 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         reports=reports,
         figures=FiguresService(reports),
         reassign=ReassignService(ctx),
+        attachments=AttachmentService(ctx),
     )
     log.info("services ready on %s", config.database_path.name)
     return services

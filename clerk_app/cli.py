@@ -13,11 +13,12 @@ from pathlib import Path
 
 from clerk_app import __version__
 from clerk_app.commands import EXIT_FAILED, notice, report, results, station, sync
+from clerk_app.commands import attach as attach_command
 from clerk_app.commands import audit as audit_command
 from clerk_app.config import load_config
 from clerk_app.i18n import _
 
-COMMAND_MODULES = (station, notice, results, report, sync, audit_command)
+COMMAND_MODULES = (station, notice, results, report, sync, audit_command, attach_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -212,6 +212,9 @@ class IntakeService:
                 draft = session.get(Draft, draft_id)
                 if draft is not None:
                     session.delete(draft)
+                from clerk_app.services.attachments.service import AttachmentService
+                AttachmentService(self.ctx).adopt_draft_pages(
+                    session, actor, draft_id, result.application_number, now)
         log.info("application confirmed: outcome=%s status=%s", result.outcome.value,
                  result.status.value)
         return result
