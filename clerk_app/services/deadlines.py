@@ -16,7 +16,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from clerk_app.domain.checklist import MaterialState
@@ -123,32 +134,55 @@ class DeadlineService:
         self.calendar = calendar
 
     def rows(self, window: str | None = None, clerk_id: int | None = None,
-             statuses: Sequence[DueStatus] | None = None) -> list[DeadlineRow]:
-        """Open applications of the station (or of a window or a clerk), most urgent first."""
+             statuses: Sequence[DueStatus] | None = None,
+             limit: int | None = None) -> list[DeadlineRow]:
+        """Open applications of the station (or of a window or a clerk), most urgent first;
+        with `limit`, only that many from the top (a county's list is read a page at a time).
+
+        Most urgent first is due-date order (红灯 most overdue first, then 黄灯, then 正常),
+        paused ones last by their expected date, so the database sorts and cuts the page and
+        the warning filter is a due-date range.
+        """
         cal = self.calendar.calendar()
         today = self.ctx.today()
         yellow_days = load_settings(self.ctx).yellow_days
+        query = _scoped(select(
+            Application.id, Application.number, Application.matter_name, Application.window,
+            Application.status, type_coerce(Application.accepted_on, String),
+            type_coerce(Application.due_date, String), Application.due_provisional,
+            Application.matter_code, Application.matter_version, User.display_name,
+            Applicant.name)
+            .join(User, User.id == Application.clerk_id)
+            .join(Applicant, Applicant.id == Application.applicant_id), window, clerk_id,
+            by_due=True)
+        if statuses is not None:
+            query = query.where(self._due_filter(statuses, today))
+        due = Application.due_date
+        dated = query.where(due.is_not(None)).order_by(due, Application.number)
+        paused = query.where(due.is_(None)).order_by(Application.number)
         with self.ctx.db.reading() as session:
-            apps = session.connection().execute(_scoped(select(
-                Application.id, Application.number, Application.matter_name, Application.window,
-                Application.status, Application.accepted_on, Application.due_date,
-                Application.due_provisional, Application.matter_code,
-                Application.matter_version, User.display_name, Applicant.name)
-                .join(User, User.id == Application.clerk_id)
-                .join(Applicant, Applicant.id == Application.applicant_id), window, clerk_id)
-            ).all()
+            connection = session.connection()
+            apps: list[Any] = list(connection.execute(
+                dated if limit is None else dated.limit(limit)).all())
+            if limit is None or len(apps) < limit:
+                # paused ones come last, ordered by their expected date (from their clocks)
+                apps.extend(connection.execute(paused).all())
             paused_ids = [a[0] for a in apps if a[6] is None]
             events = open_clock_events(session, paused_ids) if paused_ids else {}
-            deferred = _deferred(session, window, clerk_id, today)
-        by_due: dict[date | None, tuple[DueStatus, int | None]] = {}  # a few hundred dates
+            deferred = _deferred(session, window, clerk_id, today,
+                                 None if limit is None else [a[0] for a in apps])
+        dates: dict[str | None, date | None] = {None: None}
+        by_due: dict[str | None, tuple[DueStatus, int | None]] = {}  # a few hundred dates
         rows = []
-        for (app_id, number, matter_name, app_window, status, accepted_on, due_date,
+        for (app_id, number, matter_name, app_window, status, accepted_text, due_text,
              provisional, code, version, clerk, applicant) in apps:
+            accepted_on = _day(dates, accepted_text)
             if accepted_on is None:  # excluded by the query; says so to the type checker
                 continue
-            known = by_due.get(due_date)
+            due_date = _day(dates, due_text)
+            known = by_due.get(due_text)
             if known is None:
-                known = by_due[due_date] = (
+                known = by_due[due_text] = (
                     cal.due_status(due_date, today, yellow_days),
                     None if due_date is None else cal.remaining_working_days(today, due_date))
             due_status, remaining = known
@@ -165,8 +199,18 @@ class DeadlineService:
                 due_date=due_date, provisional=bool(provisional), due_status=due_status,
                 remaining=remaining, as_of=today, yellow_days=yellow_days, pause=pause,
                 expected_due=expected, deferred=tuple(deferred.get(app_id, ()))))
-        rows.sort(key=lambda r: r.urgency)
-        return rows
+        rows.sort(key=lambda r: r.urgency)  # paused ones by their expected date
+        return rows if limit is None else rows[:limit]
+
+    def _due_filter(self, statuses: Sequence[DueStatus], today: date) -> ColumnElement[bool]:
+        """The due-date range of each wanted warning, as one condition."""
+        due = Application.due_date
+        yellow_end = self._yellow_end(today)
+        ranges = {DueStatus.RED: due < today,
+                  DueStatus.YELLOW: and_(due >= today, due < yellow_end),
+                  DueStatus.NORMAL: due >= yellow_end,
+                  DueStatus.PAUSED: due.is_(None)}
+        return or_(false(), *(ranges[status] for status in statuses))
 
     def counts(self, window: str | None = None, clerk_id: int | None = None) -> tuple[int, int]:
         """(黄灯, 红灯) for the status bar: one query on the (status, due_date) index, reading
@@ -218,9 +262,12 @@ class DeadlineService:
         return pause, compute_due(cal, accepted_on, limit, events, today)
 
 
-def _scoped(query: SelectT, window: str | None, clerk_id: int | None) -> SelectT:
-    query = query.where(Application.status.in_(OPEN_STATUSES),
-                        Application.accepted_on.is_not(None))
+def _scoped(query: SelectT, window: str | None, clerk_id: int | None,
+            by_due: bool = False) -> SelectT:
+    """Open applications (of a window, of a clerk). `by_due`: the status test is written so
+    that SQLite walks the due-date index in order instead (a page stops after its rows)."""
+    status = Application.status.concat("") if by_due else Application.status
+    query = query.where(status.in_(OPEN_STATUSES), Application.accepted_on.is_not(None))
     if window:
         query = query.where(Application.window == window)
     if clerk_id is not None:
@@ -228,18 +275,29 @@ def _scoped(query: SelectT, window: str | None, clerk_id: int | None) -> SelectT
     return query
 
 
+def _day(cache: dict[str | None, date | None], text: str | None) -> date | None:
+    """A stored ISO date, parsed once per distinct value."""
+    if text not in cache:
+        cache[text] = date.fromisoformat(text) if text else None
+    return cache[text]
+
+
 def _deferred(session: Session, window: str | None, clerk_id: int | None,
-              today: date) -> dict[int, list[DeferredMaterial]]:
-    """容缺 materials still owed by open applications, by application id; one query."""
-    query = _scoped(select(ApplicationMaterial.application_id, ApplicationMaterial.name,
-                           ApplicationMaterial.promised_date)
-                    .join(Application, Application.id == ApplicationMaterial.application_id)
-                    .where(ApplicationMaterial.state == MaterialState.DEFERRED.value,
-                           ApplicationMaterial.applicable.is_(True)), window, clerk_id)
+              today: date, app_ids: Sequence[int] | None = None
+              ) -> dict[int, list[DeferredMaterial]]:
+    """容缺 materials still owed by open applications (or by `app_ids`), by id; one query."""
+    owed_rows = select(ApplicationMaterial.application_id, ApplicationMaterial.name,
+                       ApplicationMaterial.promised_date).where(
+        ApplicationMaterial.state == MaterialState.DEFERRED.value,
+        ApplicationMaterial.applicable.is_(True))
+    if app_ids is None:
+        query = _scoped(owed_rows.join(
+            Application, Application.id == ApplicationMaterial.application_id), window, clerk_id)
+    else:
+        query = owed_rows.where(ApplicationMaterial.application_id.in_(app_ids))
     owed: dict[int, list[DeferredMaterial]] = defaultdict(list)
     for app_id, name, promised in session.execute(
             query.order_by(ApplicationMaterial.application_id, ApplicationMaterial.position)):
         owed[app_id].append(DeferredMaterial(name, promised,
                                              promised is not None and promised < today))
     return owed
-

@@ -88,6 +88,11 @@ def test_sorted_by_urgency_counted_and_figured(svc: Services, clerk: Actor, admi
     assert svc.deadlines.counts(window="社会保障") == (1, 0)
     assert [r.number for r in svc.deadlines.rows(clerk_id=clerk.user_id)] == [late, later, calm]
     assert [r.number for r in svc.deadlines.rows(statuses=[R, Y])] == [late, soon, later]
+    assert [r.number for r in svc.deadlines.rows(statuses=[P])] == [held]
+    # a page at a time (a county's list): the same order, cut by the database
+    for limit in range(1, 7):
+        assert svc.deadlines.rows(limit=limit) == rows[:limit]
+    assert svc.deadlines.rows(statuses=[Y, N], limit=2) == rows[1:3]
     figures = {(f.window, f.clerk): (f.open, f.normal, f.yellow, f.red, f.paused)
                for f in svc.deadlines.figures()}
     assert figures == {("民生事务", "张丽"): (3, 1, 1, 1, 0),
