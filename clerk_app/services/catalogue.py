@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from clerk_app.domain.catalogue import CatalogueError, Matter, parse_catalogue, parse_matter
 from clerk_app.i18n import _
+from clerk_app.services.bundles.definitions import apply_bundles, bundles_of_document
 from clerk_app.services.context import SYSTEM_ACTOR, Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
@@ -166,8 +167,10 @@ class CatalogueService:
         if actor is not SYSTEM_ACTOR:
             require(self.ctx, actor, Permission.IMPORT_CATALOGUE)
         matters = validate_document(document)
+        bundles = bundles_of_document(document, matters, self.current_matters)
         with self.ctx.db.transaction() as session:
             result = apply_matters(session, matters, self.ctx.now())
+            apply_bundles(session, bundles, self.ctx.now())
             audit(session, actor, "catalogue_imported", "catalogue", source[:40], self.ctx.now(),
                   after={"added": result.added, "updated": result.updated,
                          "unchanged": result.unchanged})

@@ -123,6 +123,10 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
+    # the bundle (一件事) this application is a member of; NULL for a single application
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("bundles.id"), nullable=True,
+                                                  index=True)
+
     applicant: Mapped[Applicant] = relationship(foreign_keys=[applicant_id])
     contact: Mapped[Applicant | None] = relationship(foreign_keys=[contact_id])
     agent: Mapped[Applicant | None] = relationship(foreign_keys=[agent_id])
@@ -344,6 +348,90 @@ class Rating(Base):
     window: Mapped[str] = mapped_column(String(40), default="")
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     application: Mapped[Application] = relationship()
+
+
+# -- bundles (一件事): one intake, several member applications ------------------------------------
+
+
+class BundleDefinition(Base):
+    """One version of a bundle (一件事) as the catalogue publishes it; `current` is offered."""
+
+    __tablename__ = "bundle_definitions"
+    __table_args__ = (UniqueConstraint("code", "version", name="uq_bundle_code_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)
+    document: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    syllables: Mapped[str] = mapped_column(Text, default="")
+
+
+class BundleCase(Base):
+    """A bundle taken in at this station (一件事申请实例): its own number, the members chosen,
+    the combined limit; its status is derived from its member applications."""
+
+    __tablename__ = "bundles"
+    __table_args__ = (Index("ix_bundles_received", "received_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    bundle_code: Mapped[str] = mapped_column(String(40))
+    bundle_version: Mapped[int] = mapped_column(Integer)
+    bundle_name: Mapped[str] = mapped_column(String(200))
+    station_code: Mapped[str] = mapped_column(String(12))
+    window: Mapped[str] = mapped_column(String(40), default="")
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("applicants.id"))
+    clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    chosen: Mapped[list[Any]] = mapped_column(JSON, default=list)  # optional members ticked
+    clerk_conditions: Mapped[list[Any]] = mapped_column(JSON, default=list)  # line ids
+    combined_limit_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    combined_due: Mapped[date | None] = mapped_column(Date, nullable=True)
+    received_on: Mapped[date] = mapped_column(Date)
+    trips: Mapped[int] = mapped_column(Integer, default=0)  # the applicant's trips (跑动次数)
+    notice_serial: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    applicant: Mapped[Applicant] = relationship()
+    clerk: Mapped[User] = relationship()
+    members: Mapped[list[Application]] = relationship(order_by="Application.id")
+    materials: Mapped[list[BundleMaterial]] = relationship(
+        back_populates="bundle", cascade="all, delete-orphan", order_by="BundleMaterial.position")
+
+
+class BundleMaterial(Base):
+    """One document of a bundle, collected once (共享材料); `uses` maps it to each member's row."""
+
+    __tablename__ = "bundle_materials"
+    __table_args__ = (UniqueConstraint("bundle_id", "line_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("bundles.id"), index=True)
+    line_id: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    applicable: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(20))
+    form_required: Mapped[str] = mapped_column(String(20))
+    form_received: Mapped[str] = mapped_column(String(20), default="")
+    copies_required: Mapped[int] = mapped_column(Integer)
+    copies_received: Mapped[int] = mapped_column(Integer, default=0)
+    promised_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    produced_by: Mapped[str] = mapped_column(String(40), default="")
+    bundle: Mapped[BundleCase] = relationship(back_populates="materials")
+    uses: Mapped[list[BundleMaterialUse]] = relationship(cascade="all, delete-orphan")
+
+
+class BundleMaterialUse(Base):
+    """That a bundle's document stands for one member application's material."""
+
+    __tablename__ = "bundle_material_uses"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bundle_material_id: Mapped[int] = mapped_column(ForeignKey("bundle_materials.id"), index=True)
+    application_material_id: Mapped[int] = mapped_column(
+        ForeignKey("application_materials.id"), unique=True)
+    application_material: Mapped[ApplicationMaterial] = relationship()
 
 
 class FollowUp(Base):

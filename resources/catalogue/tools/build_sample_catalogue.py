@@ -20,6 +20,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import matters_bundles  # noqa: E402
 import matters_livelihood  # noqa: E402
 import matters_other  # noqa: E402
 import matters_social  # noqa: E402
@@ -32,7 +33,8 @@ ISSUER = "某某县政务服务管理局"
 # Text is typed with ASCII punctuation in the sources; clerks see Chinese full-width marks.
 _ASCII_TO_FULL = {",": "，", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"}
 _COLON = re.compile(r"(?<!\d):|:(?!\d)")  # keep clock times such as 9:00
-_VERBATIM_KEYS = {"code", "id", "consult_phone", "complaint_phone"}
+_VERBATIM_KEYS = {"code", "id", "consult_phone", "complaint_phone", "matter", "material",
+                  "produced_by", "waits_for"}
 
 
 def zh_punct(text: str) -> str:
@@ -55,12 +57,14 @@ def build() -> dict[str, Any]:
         *matters_social.matters(),
         *matters_livelihood.matters(),
         *matters_other.matters(),
+        *matters_bundles.member_matters(),
     ]
     return {
         "format": "clerk-catalogue/1",
         "published_at": PUBLISHED_AT,
         "issuer": ISSUER,
         "matters": [_localise(m) for m in matters],
+        "bundles": [_localise(b) for b in matters_bundles.bundles()],
     }
 
 
