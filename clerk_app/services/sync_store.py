@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.application import ApplicationStatus, apply_platform_status
 from clerk_app.domain.catalogue import CatalogueError, Matter, parse_matter
 from clerk_app.i18n import _
+from clerk_app.services.audit_trail import STATE_AUDIT_ANCHOR, audit_head_envelope
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService, apply_matters
 from clerk_app.services.context import Actor, ServiceContext
@@ -71,6 +72,7 @@ class StationSyncStore:
         self.matters = matters
         self.calendar = calendar
         self.due_dates = due_dates
+        self._head_in_flight: dict[str, int] = {}  # event id -> audit head seq it was sent with
 
     # -- outbox ---------------------------------------------------------------------------
 
@@ -82,16 +84,23 @@ class StationSyncStore:
                 OutboxEvent.sent_at.is_(None), OutboxEvent.parked.is_(False),
                 OutboxEvent.seq > after_seq)
                 .order_by(OutboxEvent.seq).limit(limit)).all()
+            head = audit_head_envelope(session) if rows else None
+            if head is not None:
+                self._head_in_flight.update({row.event_id: int(head["seq"]) for row in rows})
             return [{"id": row.event_id, "station": station, "seq": row.seq, "type": row.type,
                      "application_no": row.application_no,
                      "occurred_at": row.occurred_at.astimezone().isoformat(),
-                     "payload": row.payload} for row in rows]
+                     "payload": row.payload,
+                     **({"audit_head": head} if head is not None else {})} for row in rows]
 
     def mark_acknowledged(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if not ids:
             return
+        heads = [self._head_in_flight.pop(i) for i in ids if i in self._head_in_flight]
         with self.ctx.db.transaction() as session:
+            if heads:
+                _set_cursor(session, STATE_AUDIT_ANCHOR, str(max(heads)))
             session.execute(update(OutboxEvent).where(
                 OutboxEvent.event_id.in_(ids), OutboxEvent.sent_at.is_(None)).values(
                 sent_at=self.ctx.now(), last_error=""))

@@ -56,8 +56,13 @@ class Rejection(Exception):
 
 
 def event_digest(event: dict[str, Any]) -> str:
-    """SHA-256 of the event's canonical JSON: the same event resent has the same digest."""
-    canonical = json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """SHA-256 of the event's canonical JSON: the same event resent has the same digest.
+
+    ``audit_head`` is left out: it describes the station's audit chain at the time of
+    sending (checked in trail.py), not the event, and grows between two sends of one event.
+    """
+    content = {key: value for key, value in event.items() if key != "audit_head"}
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
