@@ -104,10 +104,6 @@ def admin_blueprint(store: PlatformStore, admin_key: str) -> Blueprint:
         store.set_centre_contact(code, contact)
         return jsonify(contact)
 
-    @admin.get("/stations/<code>/audit-trail")
-    def audit_trail(code: str) -> Response:
-        return jsonify(store.audit_trail(code))
-
     @admin.get("/events")
     def events() -> Response:
         ids = store.event_ids(request.args.get("station") or None)

@@ -106,10 +106,6 @@ class BackOffice:
         """The newest audit head the station showed and the alerts (history rewritten)."""
         return dict(self._call("GET", f"/stations/{station}/audit-trail"))
 
-    def audit_trail(self, station: str) -> dict[str, Any]:
-        """The newest audit head the station showed and the alerts (history rewritten)."""
-        return dict(self._call("GET", f"/stations/{station}/audit-trail"))
-
     def close(self) -> None:
         """Close the HTTP session."""
         self._session.close()

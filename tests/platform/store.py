@@ -177,16 +177,10 @@ class PlatformStore:
         with self._writing() as session:
             results = [ledger.apply_event(session, station, raw, received) for raw in events]
             trail.check_heads(session, station.code, events, received)
-            trail.check_heads(session, station.code, events, received)
             session.execute(
                 update(Station).where(Station.code == station.code).values(last_seen_at=received)
             )
         return results
-
-    def audit_trail(self, station: str) -> dict[str, Any]:
-        """The newest audit head a station showed and any sign its history was rewritten."""
-        with self._reading() as session:
-            return trail.station_trail(session, station)
 
     def audit_trail(self, station: str) -> dict[str, Any]:
         """The newest audit head a station showed and any sign its history was rewritten."""
