@@ -150,6 +150,9 @@ class NoticeData:
     handover: Handover | None = None
     commitments: tuple[CommitmentItem, ...] = ()
     reprint_at: datetime | None = None
+    progress_link: str = ""  # what the QR code carries (number and 查询码); "" without an address
+    progress_address: str = ""  # the progress page address as printed for people who type
+    check_code: str = ""  # 查询码, printed beside the QR code
 
 
 def make_serial_no(prefix: str, year: int, number: int, width: int = 4) -> str:

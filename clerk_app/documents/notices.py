@@ -16,7 +16,7 @@ from clerk_app.documents.context import notice_values
 from clerk_app.documents.fonts import main_font, missing_glyphs, to_markup
 from clerk_app.documents.notice_data import NoticeData
 from clerk_app.documents.page import CopyStart, PageDecor
-from clerk_app.documents.qr import progress_url, qr_matrix
+from clerk_app.documents.qr import qr_matrix
 from clerk_app.documents.styles import (
     FRAME_HEIGHT,
     FRAME_WIDTH,
@@ -28,6 +28,7 @@ from clerk_app.documents.styles import (
 )
 from clerk_app.documents.text import clean_text, fill, ordinal
 from clerk_app.documents.wording import Wording, load_wording
+from clerk_app.domain.check_code import grouped, progress_link
 from clerk_app.i18n import _
 
 DEFAULT_COPIES = ("申请人留存",)
@@ -48,18 +49,25 @@ def render_notice(
     common = wording.common
     first_values = notice_values(data, False, wording.layout.date_style)
     application_no = clean_text(data.application_no)
+    qr = qr_matrix(_progress_link(data, application_no))
+    qr_values = {"check_code": grouped(clean_text(data.check_code)),
+                 "progress_address": clean_text(data.progress_address)}
+    footer = fill(common.footer, first_values)
+    if qr is not None and common.footer_qr:
+        footer = (footer + "　　" if footer else "") + fill(common.footer_qr, first_values)
     decor = PageDecor(
         barcode=code128_pattern(application_no),
         barcode_caption=fill(common.barcode_caption, first_values),
-        qr=qr_matrix(progress_url(clean_text(data.centre.qr_base_url), application_no))
-        if data.centre.qr_base_url and application_no
-        else None,
+        qr=qr,
         qr_caption=common.qr_caption,
         reprint_mark=common.reprint_mark if data.reprint_at else "",
         reprint_time=fill(common.reprint_time, first_values),
         page_number=common.page_number,
-        footer=fill(common.footer, first_values),
+        footer=footer,
         small_size=wording.layout.small_size,
+        qr_code_line=fill(common.qr_code, qr_values) if data.check_code else "",
+        qr_typed_lines=tuple(fill(text, qr_values) for text in (common.qr_typed, common.qr_typed_2)
+                             if text and data.progress_address and data.check_code),
     )
     story: list[Flowable] = []
     for number, label in enumerate(copies, start=1):
@@ -98,6 +106,17 @@ def render_notice(
     return buffer.getvalue()
 
 
+def _progress_link(data: NoticeData, application_no: str) -> str:
+    """What the QR code carries: the link the service made, else the centre's address with
+    the number appended (no 查询码); "" when there is no address."""
+    if not application_no:
+        return ""
+    if data.progress_link:
+        return clean_text(data.progress_link)
+    base = clean_text(data.centre.qr_base_url)
+    return progress_link(base, application_no) if base else ""
+
+
 def _copy_story(data: NoticeData, wording: Wording, mask_ids: bool) -> Iterator[Flowable]:
     layout = wording.layout
     styles = styles_for(layout)
@@ -126,7 +145,7 @@ def unprintable_characters(data: NoticeData, wording: Wording | None = None) -> 
         texts += [item.condition, item.material_replaced]
     common = wording.common
     texts += [common.copy_label, common.barcode_caption, common.qr_caption, common.page_number]
-    texts += [common.footer]
+    texts += [common.footer, common.footer_qr, common.qr_code, common.qr_typed, common.qr_typed_2]
     texts += [common.reprint_mark, common.reprint_time, common.empty_table]
     texts += list(common.status_labels.values())
     for page in wording.kinds[data.kind]:

@@ -26,6 +26,7 @@ from clerk_app.documents.text import fill
 BARCODE_HEIGHT = 10 * mm
 BARCODE_MAX_WIDTH = 78 * mm
 QR_SIZE = 21 * mm
+QR_TEXT_MAX_WIDTH = 72 * mm  # beside the QR code, clear of the barcode on the right
 
 
 @dataclass
@@ -43,6 +44,8 @@ class PageDecor:
     small_size: float
     copy_label: str = ""
     page_in_copy: int = 0
+    qr_code_line: str = ""  # 查询码 beside the QR code (bold)
+    qr_typed_lines: tuple[str, ...] = ()  # the address and how to use it, for people who type
 
     def start_copy(self, label: str) -> None:
         self.copy_label = label
@@ -60,13 +63,7 @@ class PageDecor:
         if self.qr is not None:
             qr_y = top - 13 * mm - QR_SIZE
             self.qr.draw(canvas, MARGIN_LEFT - 2 * mm, qr_y, QR_SIZE)
-            draw_text(
-                canvas,
-                MARGIN_LEFT + QR_SIZE,
-                qr_y + QR_SIZE / 2 - size / 3,
-                self.qr_caption,
-                size * 0.85,
-            )
+            self._draw_qr_text(canvas, MARGIN_LEFT + QR_SIZE, qr_y + QR_SIZE / 2)
         self._draw_barcode(canvas, right, top - 8 * mm)
         if self.footer:
             footer_size = min(
@@ -78,6 +75,21 @@ class PageDecor:
         if self.reprint_mark:
             self._draw_reprint(canvas, right, top - 32 * mm)
         canvas.restoreState()
+
+    def _draw_qr_text(self, canvas: Canvas, x: float, middle: float) -> None:
+        """Caption, 查询码 and the typed address beside the QR code, centred on its middle."""
+        size = self.small_size
+        lines: list[tuple[str, float, bool]] = [(self.qr_caption, size * 0.85, False)]
+        if self.qr_code_line:
+            lines.append((self.qr_code_line, size * 1.15, True))
+        for text in self.qr_typed_lines:
+            width = max(string_width(text, size * 0.75), 1)
+            lines.append((text, min(size * 0.75, size * 0.75 * QR_TEXT_MAX_WIDTH / width), False))
+        heights = [line_size * 1.3 for _, line_size, _ in lines]
+        baseline = middle + sum(heights) / 2
+        for (text, line_size, bold), height in zip(lines, heights, strict=True):
+            baseline -= height
+            draw_text(canvas, x, baseline + height * 0.25, text, line_size, bold=bold)
 
     def _draw_barcode(self, canvas: Canvas, right: float, top: float) -> None:
         size = self.small_size

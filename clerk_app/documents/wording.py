@@ -65,6 +65,8 @@ KNOWN_PLACEHOLDERS = frozenset(
         "review_body",
         "court",
         "consult_phone",
+        "check_code",
+        "progress_address",
         "complaint_phone",
         "clerk",
         "handover_documents",
@@ -192,6 +194,10 @@ class Common:
     empty_table: str
     copies: Mapping[str, CopyRule]
     status_labels: Mapping[MaterialStatus, str]
+    footer_qr: str = ""  # appended to the footer only when a QR code is printed
+    qr_code: str = ""  # the 查询码 beside the QR code
+    qr_typed: str = ""  # the address for people who type, beside the QR code
+    qr_typed_2: str = ""
 
 
 @dataclass(frozen=True)
@@ -370,6 +376,10 @@ def parse_wording(document: Any) -> Wording:
         empty_table=com.text("empty_table"),
         copies=copies,
         status_labels={status: labels.text(status.value) for status in MaterialStatus},
+        footer_qr=com.text("footer_qr", ""),
+        qr_code=com.text("qr_code", ""),
+        qr_typed=com.text("qr_typed", ""),
+        qr_typed_2=com.text("qr_typed_2", ""),
     )
     shared = root.child("shared_blocks", {}).obj()
     kinds_node = root.child("kinds")

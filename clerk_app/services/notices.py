@@ -8,7 +8,7 @@ audits every print and reprint.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +38,7 @@ from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
+from clerk_app.services.progress_link import notice_progress
 from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.store.models import Applicant, Application, Decision, NumberCounter
 
@@ -143,6 +144,10 @@ class NoticeService:
                     session, settings.notice_serial_prefix, decision.decided_at.year)
             data = self._data(app, decision, kind, settings, reprint_at=now if reprint else None,
                               handover=handover)
+            progress = notice_progress(session, settings.qr_base_url, app.number)
+            data = replace(data, progress_link=progress.progress_link,
+                           progress_address=progress.progress_address,
+                           check_code=progress.check_code)
             action = ("notice_reprinted" if reprint else
                       "notice_viewed" if view_only else "notice_printed")
             audit(session, actor, action,

@@ -44,6 +44,7 @@ from clerk_app.sync.api import (
 )
 from clerk_app.sync.backoff import parse_retry_after
 from clerk_app.sync.http_batching import encode_batch, encode_json
+from clerk_app.sync.progress_address import ProgressAddress
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,11 @@ class ClerkSyncV1Adapter:
         if body["station"] != station:
             raise BadServerAnswer("registration answered for another station")
         self.token = body["token"]
-        return Registration(body["station"], body["token"], body["centre"], body.get("name", ""))
+        progress = body.get("progress") or {}
+        return Registration(
+            body["station"], body["token"], body["centre"], body.get("name", ""),
+            progress=ProgressAddress(progress.get("url", ""), progress.get("secret", "")),
+        )
 
     def push_events(self, events: Sequence[Mapping[str, Any]]) -> PushResult:
         """Send one batch (gzip); ids the answer does not mention come back as unanswered."""
@@ -380,6 +385,15 @@ class ClerkSyncV1Adapter:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+    def progress_address(self, etag: str | None) -> ProgressAddress:
+        """The progress page address and 查询码 secret; 304 comes back as `not_modified`."""
+        headers = {"If-None-Match": etag} if etag else None
+        answer = self._request("GET", "/v1/progress-address", headers=headers, ok=(200, 304))
+        if answer.status == 304:
+            return ProgressAddress(etag=etag, not_modified=True)
+        body = self._checked(answer, shapes.PROGRESS_ADDRESS, "/v1/progress-address")
+        return ProgressAddress(body["url"], body["secret"], answer.headers.get("ETag"))
+
 
 
 if TYPE_CHECKING:  # mypy proves the adapter implements the seam

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from clerk_app.i18n import _
+from clerk_app.sync.progress_address import ProgressAddress
 
 JsonObject = dict[str, Any]
 """A JSON object as decoded by `json.loads`."""
@@ -138,6 +139,8 @@ class Registration:
     token: str
     centre: str
     name: str
+    progress: ProgressAddress = ProgressAddress()
+    """The progress page address and 查询码 secret (empty when the platform gave none)."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +296,10 @@ class PlatformAdapter(Protocol):
 
     def centre_applications(self, day: date) -> CentreDay:
         """The centre-wide log of `day` (all stations of this station's centre)."""
+        ...
+
+    def progress_address(self, etag: str | None) -> ProgressAddress:
+        """The progress page address and 查询码 secret (304: `not_modified`)."""
         ...
 
     def close(self) -> None:

@@ -49,6 +49,7 @@ from clerk_app.sync.ports import (
     CURSOR_CATALOGUE_ETAG,
     CURSOR_STATUS_CHANGES,
 )
+from clerk_app.sync.progress_address import STATE_PROGRESS_ETAG, keep_progress_address
 from clerk_app.sync.report import (
     EXIT_FAILED,
     EXIT_NOT_REGISTERED,
@@ -234,6 +235,7 @@ class SyncEngine:
         self._pull_catalogue(adapter, run)
         self._pull_status_changes(adapter, run)
         self._pull_calendar(adapter, run)
+        self._pull_progress_address(adapter, run)
 
     def _count(self, run: _Run, name: str, amount: int = 1) -> None:
         run.report[name] = run.report.get(name, 0) + amount
@@ -340,6 +342,19 @@ class SyncEngine:
             self.store.apply_calendar(delta.years, delta.cursor)
         if delta.years:
             run.report["calendar_changed"] = True
+
+    def _pull_progress_address(self, adapter: PlatformAdapter, run: _Run) -> None:
+        """The progress page address may change; a platform without the route is fine."""
+        self._check_cancel()
+        self._count(run, "requests")
+        etag = self.store.get_values([STATE_PROGRESS_ETAG]).get(STATE_PROGRESS_ETAG)
+        try:
+            address = adapter.progress_address(etag)
+        except PlatformRejected as exc:
+            if exc.status != 404:
+                raise
+            return
+        keep_progress_address(self.store, address)
 
     # -- endings ------------------------------------------------------------------------
 

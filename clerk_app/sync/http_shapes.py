@@ -34,6 +34,12 @@ SERVER_TIME: Schema = {
     "properties": {"server_time": _STRING, "epoch_ms": {"type": "integer"}},
 }
 
+PROGRESS_ADDRESS: Schema = {
+    "type": "object",
+    "required": ["url", "secret"],
+    "properties": {"url": _STRING, "secret": {"type": "string", "minLength": 22}},
+}
+
 REGISTRATION: Schema = {
     "type": "object",
     "required": ["station", "token", "centre"],
@@ -42,6 +48,7 @@ REGISTRATION: Schema = {
         "token": {"type": "string", "minLength": 16},
         "centre": _STRING,
         "name": _STRING,
+        "progress": PROGRESS_ADDRESS,
     },
 }
 

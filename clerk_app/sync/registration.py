@@ -14,6 +14,7 @@ from typing import Protocol
 
 from clerk_app.i18n import _
 from clerk_app.sync.api import PlatformAdapter, PlatformRejected, Registration
+from clerk_app.sync.progress_address import progress_values
 from clerk_app.sync.state import (
     STATE_BACKOFF_ATTEMPT,
     STATE_CENTRE,
@@ -71,6 +72,7 @@ def register_station(
         STATE_TOKEN: registration.token, STATE_STATION: registration.station,
         STATE_CENTRE: registration.centre, STATE_TOKEN_REFUSED: "", STATE_TOKEN_REVOKED: "",
         STATE_LAST_ERROR: "", STATE_BACKOFF_ATTEMPT: "0", STATE_NEXT_ATTEMPT: "",
+        **progress_values(registration.progress),
     })
     log.info("station %s registered with the platform (centre %s)", registration.station,
              registration.centre)
