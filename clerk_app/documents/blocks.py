@@ -92,7 +92,8 @@ def _paragraph(block: w.Paragraph, ctx: CopyContext) -> list[Flowable]:
 def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
     """Label/value rows, one or two pairs a line; each line is its own one-row table so that
     a line taller than a page can split (reportlab cannot split spanned rows)."""
-    rows = [row for row in block.rows if ctx.holds(row.when)]
+    rows = [row for row in block.rows
+            if ctx.holds(row.when) and not (row.unless and ctx.holds(row.unless))]
     if not rows:
         return []
     pairs = block.pairs_per_line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from clerk_app.documents.notice_data import NoticeData, PersonLine
-from clerk_app.documents.text import chinese_date, chinese_datetime, clean_text
+from clerk_app.documents.text import chinese_date, chinese_datetime, chinese_number, clean_text
 
 
 def _person_id(person: PersonLine, mask_ids: bool) -> str:
@@ -27,6 +27,14 @@ def _fallback_mask(value: str, keep_head: int = 6, keep_tail: int = 4) -> str:
     return value[:keep_head] + "*" * (len(value) - keep_head - keep_tail) + value[-keep_tail:]
 
 
+def _days(n: int) -> str:
+    return f"{chinese_number(n)}日" if 0 < n < 100 else f"{n}日"
+
+
+def _months(n: int) -> str:
+    return f"{chinese_number(n)}个月" if 0 < n < 100 else f"{n}个月"
+
+
 def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str, str]:
     """Values for the wording file's ``{placeholders}``; empty string where not applicable."""
 
@@ -39,6 +47,7 @@ def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str
     unit = data.legal_person
     remedies = data.remedies
     handover = data.handover
+    contact = data.contact
     values = {
         "centre": centre.name,
         "centre_address": centre.address,
@@ -61,6 +70,11 @@ def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str
         "applicant_id": _person_id(applicant, mask_ids),
         "applicant_phone": _person_phone(applicant, mask_ids),
         "applicant_address": applicant.address,
+        "person_name": "" if unit else applicant.name,  # a natural person applies
+        "contact_name": contact.name if contact else "",
+        "contact_id_label": contact.document_label if contact else "",
+        "contact_id": _person_id(contact, mask_ids) if contact else "",
+        "contact_phone": _person_phone(contact, mask_ids) if contact else "",
         "agent_name": agent.name if agent else "",
         "agent_id_label": agent.document_label if agent else "",
         "agent_id": _person_id(agent, mask_ids) if agent else "",
@@ -83,6 +97,9 @@ def notice_values(data: NoticeData, mask_ids: bool, date_style: str) -> dict[str
         "redirect_body": data.redirect_body,
         "review_body": remedies.review_body if remedies else "",
         "court": remedies.court if remedies else "",
+        "review_period": _days(remedies.review_days) if remedies else "",
+        "litigation_period": _months(remedies.litigation_months) if remedies else "",
+        "recheck_body": remedies.recheck_body if remedies else "",
         "consult_phone": data.consult_phone or centre.phone,
         "complaint_phone": data.complaint_phone,
         "clerk": data.clerk_name,

@@ -47,7 +47,8 @@ class CentreInfo:
 
 @dataclass(frozen=True)
 class PersonLine:
-    """A natural person on a notice (申请人/代理人).
+    """A natural person on a notice (申请人/经办人/代理人), or for an organisation the
+    organisation itself (name, 统一社会信用代码, its own phone and 住所).
 
     `document_number` is what the applicant's own copy shows (full or masked, as the centre
     configures); `document_number_masked` and `phone_masked` are printed on copies others may
@@ -88,10 +89,14 @@ class MaterialLine:
 
 @dataclass(frozen=True)
 class Remedies:
-    """Where to seek 行政复议 and 行政诉讼 against a refusal."""
+    """Where and within what time to seek 行政复议 and 行政诉讼 against a refusal, and an
+    optional 复核 at the deciding body first."""
 
     review_body: str  # 行政复议机关
     court: str  # 人民法院
+    review_days: int = 60  # 行政复议法 第二十条
+    litigation_months: int = 6  # 行政诉讼法 第四十六条
+    recheck_body: str = ""  # 复核, when the matter offers it
 
 
 @dataclass(frozen=True)
@@ -124,11 +129,12 @@ class NoticeData:
     serial_no: str
     matter_name: str
     matter_code: str
-    applicant: PersonLine
+    applicant: PersonLine  # the natural person; for an organisation the organisation itself
     received_on: date
     issued_on: date
     agent: PersonLine | None = None
     legal_person: LegalPerson | None = None
+    contact: PersonLine | None = None  # 经办人: who came to the counter for an organisation
     materials: tuple[MaterialLine, ...] = ()
     accepted_on: date | None = None
     due_date: date | None = None

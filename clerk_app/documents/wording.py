@@ -42,6 +42,11 @@ KNOWN_PLACEHOLDERS = frozenset(
         "applicant_id",
         "applicant_phone",
         "applicant_address",
+        "person_name",
+        "contact_name",
+        "contact_id_label",
+        "contact_id",
+        "contact_phone",
         "agent_name",
         "agent_id_label",
         "agent_id",
@@ -64,6 +69,9 @@ KNOWN_PLACEHOLDERS = frozenset(
         "redirect_body",
         "review_body",
         "court",
+        "review_period",
+        "litigation_period",
+        "recheck_body",
         "consult_phone",
         "check_code",
         "progress_address",
@@ -117,6 +125,7 @@ class FactRow:
     when: str = ""
     blank_height: float = 0.0  # mm left for handwriting; the value sits bottom right
     wide: bool = False  # takes a whole line when the table has two pairs per line
+    unless: str = ""  # printed only when this placeholder is empty
 
 
 @dataclass(frozen=True)
@@ -306,6 +315,7 @@ def _block(reader: _Reader, shared: dict[str, Any]) -> Block:
                 row.key_name("when"),
                 row.number("blank_height", 0),
                 row.flag("wide", False),
+                row.key_name("unless"),
             )
             for row in reader.child("rows").items()
         )

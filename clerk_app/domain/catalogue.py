@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from clerk_app.domain.remedy import Remedy
 from clerk_app.i18n import _
 
 CATALOGUE_FORMAT = "clerk-catalogue/1"
@@ -164,6 +165,7 @@ class Matter:
     keywords: tuple[str, ...] = ()  # 简称/俗称, searchable like the name
     applicant_kinds: tuple[str, ...] = ()  # 服务对象: 自然人/法人/非法人组织; empty = any
     village_decides: bool = False  # 下放到村便民服务点: an agent may decide it at the village
+    remedy: Remedy | None = None  # 救济途径 as data (review body, court, periods, 复核)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def material(self, material_id: str) -> MaterialRequirement:
@@ -321,6 +323,23 @@ def _material(raw: Mapping[str, Any], where: str, problems: list[str]) -> Materi
     )
 
 
+def _remedy(reader: _Reader) -> Remedy | None:
+    raw = reader.obj("remedy")
+    if raw is None:
+        return None
+    r = _Reader(raw, f"{reader.where} remedy", reader.problems)
+    remedy = Remedy(
+        review_body=r.text("review_body"),
+        court=r.text("court", required=False) or "有管辖权的人民法院",
+        review_days=r.integer("review_days", minimum=1) if "review_days" in raw else 60,
+        litigation_months=(r.integer("litigation_months", minimum=1)
+                           if "litigation_months" in raw else 6),
+        recheck_body=r.text("recheck_body", required=False))
+    for problem in remedy.problems():
+        reader.problem("remedy", problem)
+    return remedy
+
+
 def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0) -> Matter:
     """Parse one matter object; problems are appended, naming the matter and the field."""
     code = raw.get("code") if isinstance(raw.get("code"), str) else f"#{position + 1}"
@@ -407,6 +426,7 @@ def parse_matter(raw: Mapping[str, Any], problems: list[str], position: int = 0)
         keywords=r.texts("keywords"),
         applicant_kinds=r.texts("applicants", choices=APPLICANT_KINDS),
         village_decides=r.flag("village_decides", default=False),
+        remedy=_remedy(r),
         raw=dict(raw),
     )
 

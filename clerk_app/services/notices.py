@@ -26,8 +26,8 @@ from clerk_app.documents.notice_data import (
     NoticeKind,
     PersonLine,
     Remedies,
-    make_serial_no,
 )
+from clerk_app.domain.catalogue import Matter
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.identity import DocumentType
@@ -39,8 +39,9 @@ from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
 from clerk_app.services.progress_link import notice_progress
+from clerk_app.services.serials import decision_serial
 from clerk_app.services.settings import CentreSettings, load_settings
-from clerk_app.store.models import Applicant, Application, Decision, NumberCounter
+from clerk_app.store.models import Applicant, Application, Decision
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,38 @@ def _person(row: Applicant, full_on_own_copy: bool) -> PersonLine:
         document_number_masked=masked_id, phone_masked=masked_phone)
 
 
+def _organisation(row: Applicant) -> PersonLine:
+    """An organisation as the applicant: its name, 统一社会信用代码, own phone and 住所 are
+    public data and print in full on every copy."""
+    return PersonLine(
+        name=row.name, document_label=_doc_label(row.doc_type), document_number=row.doc_number,
+        phone=row.phone, address=row.address, document_number_masked=row.doc_number,
+        phone_masked=row.phone)
+
+
+def _remedies(matter: Matter) -> Remedies | None:
+    """The refusal's remedies from the catalogue's data; None (a general sentence) without."""
+    remedy = matter.remedy
+    if remedy is None:
+        return None
+    return Remedies(review_body=remedy.review_body, court=remedy.court,
+                    review_days=remedy.review_days, litigation_months=remedy.litigation_months,
+                    recheck_body=remedy.recheck_body)
+
+
+def _requirement(matter: Matter, material_id: str, note: str) -> str:
+    """What the notice's 要求 column says of a material: the clerk's note, else the
+    catalogue's own requirement (form, copies and notes)."""
+    if note.strip():
+        return note
+    try:
+        item = matter.material(material_id)
+    except KeyError:
+        return ""
+    text = _("{form}{copies}份").format(form=item.form, copies=item.copies)
+    return f"{text}；{item.notes}" if item.notes else text
+
+
 def _centre(settings: CentreSettings) -> CentreInfo:
     seal = Path(settings.seal_image) if settings.seal_image else None
     return CentreInfo(name=settings.centre_name, address=settings.address, phone=settings.phone,
@@ -104,15 +137,6 @@ def _centre(settings: CentreSettings) -> CentreInfo:
                       qr_base_url=settings.qr_base_url, serial_prefix=settings.notice_serial_prefix)
 
 
-def _next_serial(session: Session, prefix: str, year: int) -> str:
-    """The centre's notice serial for the year (文书编号), kept with the application numbers."""
-    key = f"S{year}"
-    counter = session.get(NumberCounter, key)
-    if counter is None:
-        counter = NumberCounter(day_key=key, last=0)
-        session.add(counter)
-    counter.last += 1
-    return make_serial_no(prefix or _("受理"), year, counter.last)
 
 
 class NoticeService:
@@ -138,12 +162,11 @@ class NoticeService:
             decision = app.decisions[-1] if app.decisions else None
             if decision is None:
                 raise NoticeError(_("办件 {n} 尚未作出受理决定，没有通知书").format(n=app.number))
-            kind = kind or NOTICE_FOR_OUTCOME[Outcome(decision.outcome)]
-            if not decision.notice_serial:
-                decision.notice_serial = _next_serial(
-                    session, settings.notice_serial_prefix, decision.decided_at.year)
+            own_kind = NOTICE_FOR_OUTCOME[Outcome(decision.outcome)]
+            kind = kind or own_kind
+            serial = decision_serial(session, settings, decision, kind.value, own_kind.value)
             data = self._data(app, decision, kind, settings, reprint_at=now if reprint else None,
-                              handover=handover)
+                              handover=handover, serial=serial)
             progress = notice_progress(session, settings.qr_base_url, app.number)
             data = replace(data, progress_link=progress.progress_link,
                            progress_address=progress.progress_address,
@@ -152,7 +175,7 @@ class NoticeService:
                       "notice_viewed" if view_only else "notice_printed")
             audit(session, actor, action,
                   "application", app.number, now,
-                  after={"kind": kind.value, "serial": decision.notice_serial,
+                  after={"kind": kind.value, "serial": serial,
                          "copies": list(copies)})
         from clerk_app.documents.notices import render_notice, unprintable_characters
 
@@ -170,29 +193,29 @@ class NoticeService:
 
     def _data(self, app: Application, decision: Decision, kind: NoticeKind,
               settings: CentreSettings, *, reprint_at: datetime | None,
-              handover: Handover | None) -> NoticeData:
+              handover: Handover | None, serial: str) -> NoticeData:
         matter = self.catalogue.matter(app.matter_code, app.matter_version)
         required = {p["material_id"]: p["required"] for p in decision.problems or []}
         materials = tuple(
             MaterialLine(
                 name=m.name, form=m.form_required, copies_required=m.copies_required,
                 copies_received=m.copies_received, status=_STATUS[MaterialState(m.state)],
-                requirement=required.get(m.material_id, m.note),
+                requirement=required.get(m.material_id) or _requirement(
+                    matter, m.material_id, m.note),
                 promised_date=m.promised_date,
                 state_label=MaterialState(m.state).label if m.state in (
                     "e_licence", "waived") else "")
             for m in app.materials if m.applicable)
         full = settings.applicant_copy_full_id
         is_unit = app.applicant_type == "legal_person"
-        applicant_row = app.contact if is_unit and app.contact else app.applicant
         unit = LegalPerson(app.applicant.name, app.applicant.doc_number,
                            app.applicant.legal_representative) if is_unit else None
-        remedies = Remedies(review_body=matter.remedies or _("本级人民政府或上一级主管部门"),
-                            court=_("有管辖权的人民法院"))
+        applicant = _organisation(app.applicant) if is_unit else _person(app.applicant, full)
+        contact = _person(app.contact, full) if is_unit and app.contact else None
         return NoticeData(
             kind=kind, centre=_centre(settings), application_no=app.number,
-            serial_no=decision.notice_serial, matter_name=app.matter_name,
-            matter_code=app.matter_code, applicant=_person(applicant_row, full),
+            serial_no=serial, matter_name=app.matter_name,
+            matter_code=app.matter_code, applicant=applicant, contact=contact,
             received_on=app.received_on, issued_on=decision.decided_at.date(),
             agent=_person(app.agent, full) if app.agent else None, legal_person=unit,
             materials=materials, accepted_on=app.accepted_on, due_date=app.due_date,
@@ -201,7 +224,7 @@ class NoticeService:
             promised_natural=matter.promised_limit.natural,
             delivery_method=app.delivery_method, result_description=matter.result,
             refusal_reason=decision.refusal_reason, refusal_basis=decision.refusal_basis,
-            redirect_body=decision.redirect_body, remedies=remedies,
+            redirect_body=decision.redirect_body, remedies=_remedies(matter),
             consult_phone=matter.consult_phone or settings.phone,
             complaint_phone=matter.complaint_phone or settings.complaint_phone,
             clerk_name=app.clerk.display_name if app.clerk else "", window_name=app.window,

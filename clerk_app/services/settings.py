@@ -27,7 +27,9 @@ class CentreSettings:
     complaint_phone: str = "12345"
     seal_image: str = ""  # path of a PNG of the seal, optional
     qr_base_url: str = ""  # progress-query address; the number is appended
-    notice_serial_prefix: str = ""  # e.g. 某镇便受 -> 某镇便受〔2026〕12号
+    notice_serial_prefix: str = ""  # 受理通知书's prefix, e.g. 青便受 -> 青便受〔2026〕0012号
+    # each other kind of document its own prefix (kind -> prefix); services/serials.py defaults
+    serial_prefixes: tuple[tuple[str, str], ...] = ()
     yellow_days: int = 2  # 黄灯: at most this many working days remain
     applicant_copy_full_id: bool = False  # 申请人联 shows the full ID number
     reconcile_stale_hours: int = 24  # warn when unsynced events are older than this
@@ -63,6 +65,8 @@ def load_settings(ctx: ServiceContext) -> CentreSettings:
     values = {k: v for k, v in stored.items() if k in known}
     if "window_names" in values:
         values["window_names"] = tuple(values["window_names"])
+    if "serial_prefixes" in values:
+        values["serial_prefixes"] = tuple(sorted(dict(values["serial_prefixes"]).items()))
     return CentreSettings(**values)
 
 
@@ -76,6 +80,7 @@ def save_settings(ctx: ServiceContext, actor: Actor, settings: CentreSettings,
         raise ValueError("\n".join(problems))
     data = asdict(settings)
     data["window_names"] = list(settings.window_names)
+    data["serial_prefixes"] = dict(settings.serial_prefixes)
     with ctx.db.transaction() as session:
         row = session.get(Setting, _KEY)
         before = dict(row.value) if row else None

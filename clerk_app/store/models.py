@@ -122,6 +122,8 @@ class Application(Base):
     override_reasons: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # when the case first reached a finished status (办结); NULL while open or when unknown
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     # the bundle (一件事) this application is a member of; NULL for a single application
     bundle_id: Mapped[int | None] = mapped_column(ForeignKey("bundles.id"), nullable=True,
@@ -177,6 +179,8 @@ class Decision(Base):
     clerk_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(DateTime)
     notice_serial: Mapped[str] = mapped_column(String(60), default="")
+    # serials of the other kinds of document printed for this decision (送达回证, …): kind -> 文号
+    notice_serials: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     application: Mapped[Application] = relationship(back_populates="decisions")
 
 

@@ -72,7 +72,16 @@ ZHAO = PersonLine(
     document_number_masked=masked(STANDARD_EXAMPLE_ID),
     phone_masked="152****1234",
 )
-SHOP = LegalPerson("青川县白桦镇山珍土特产商行有限公司", "91350100M000100Y43", "张建国")
+SHOP = LegalPerson("青川县白桦镇山珍土特产商行有限公司", "91350100M000100Y43", "周国强")
+SHOP_PHONE = "0839-7211888"
+SHOP_ADDRESS = "青川县白桦镇河东街58号"
+
+
+def organisation(unit: LegalPerson, phone: str = SHOP_PHONE, address: str = SHOP_ADDRESS
+                 ) -> PersonLine:
+    """The organisation as the applicant: public data, never masked."""
+    return PersonLine(unit.unit_name, "统一社会信用代码", unit.uscc, phone, address,
+                      document_number_masked=unit.uscc, phone_masked=phone)
 
 
 def _m(
@@ -255,6 +264,9 @@ def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
     unit = info["legal_person"]
     assert unit is None or isinstance(unit, LegalPerson)
     materials = _materials_for(kind, materials)
+    contact = None
+    if unit is not None:  # the person at the counter is the 经办人, the unit applies
+        applicant, contact = organisation(unit), applicant
     data = NoticeData(
         kind=kind,
         centre=CENTRE,
@@ -263,6 +275,7 @@ def sample(kind: NoticeKind, matter: str, number: int = 12) -> NoticeData:
         matter_name=matter,
         matter_code=str(info["code"]),
         applicant=applicant,
+        contact=contact,
         agent=agent,
         legal_person=unit,
         materials=materials,

@@ -39,6 +39,8 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     for table in ("follow_ups", "ratings", "postal_deliveries", "handovers"):  # from 0002
         connection.execute(f"DROP TABLE {table}")
     connection.execute("ALTER TABLE matters DROP COLUMN syllables")  # from 0003
+    connection.execute("ALTER TABLE applications DROP COLUMN finished_at")  # from 0004
+    connection.execute("ALTER TABLE decisions DROP COLUMN notice_serials")  # from 0004
     for table in ("material_pages", "pages"):  # from 0006
         connection.execute(f"DROP TABLE {table}")
     for column in ("prev_hash", "hash"):  # from 0007

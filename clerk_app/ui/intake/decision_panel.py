@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
+from clerk_app.domain.remedy import LICENCE_REFUSAL_BASIS
 from clerk_app.i18n import _
 from clerk_app.services.intake import Assessment, ConfirmResult
 from clerk_app.services.intake_form import FieldProblem
 from clerk_app.ui.widgets import ERROR_COLOUR, NOTE_COLOUR, OK_COLOUR, plain_label
 
 CONFIRM_KEYS = "Ctrl+Enter"
-DEFAULT_BASIS = _("《中华人民共和国行政许可法》第三十二条")
+DEFAULT_BASIS = LICENCE_REFUSAL_BASIS  # only for 行政许可; see set_default_basis
 
 _OUTCOME_COLOURS = {
     Outcome.CORRECTION: "#9a5b00",
@@ -71,6 +72,11 @@ class DecisionPanel(QWidget):
         font.setBold(True)
         self.outcome.setFont(font)
         layout.addWidget(self.outcome)
+        # The refusal fields sit right under the one-line outcome: blocker lines that come and
+        # go below them never move the field being typed in.
+        self.refusal_slot = QVBoxLayout()
+        self.refusal_slot.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.refusal_slot)
         self.explanation = plain_label(wrap=True)
         layout.addWidget(self.explanation)
         self.blockers = plain_label(wrap=True)
@@ -94,14 +100,15 @@ class DecisionPanel(QWidget):
         self.basis.setPlaceholderText(_("如：{basis}").format(basis=DEFAULT_BASIS))
         self.basis.setMaxLength(500)
         self.redirect = QLineEdit()
-        self.redirect.setPlaceholderText(_("如：某某县市场监督管理局"))
+        self.redirect.setPlaceholderText(_("如：县市场监督管理局"))
         self.redirect.setMaxLength(200)
         form.addRow(_("理由类别"), self.ground)
         form.addRow(_("理由"), self.reason)
         form.addRow(_("法律依据"), self.basis)
         form.addRow(_("应向何机关申请"), self.redirect)
         self.refusal_box.hide()
-        layout.addWidget(self.refusal_box)
+        self.refusal_slot.addWidget(self.refusal_box)
+        self._default_basis = ""
         layout.addWidget(self.correction_title)
         layout.addWidget(self.correction)
 
@@ -148,6 +155,12 @@ class DecisionPanel(QWidget):
         self._ground_changed()
 
     # -- the refusal ----------------------------------------------------------------------
+
+    def set_default_basis(self, basis: str) -> None:
+        """The basis a refusal of the current matter cites unless the clerk writes another
+        (行政许可法 第三十二条 for licences only; other matters their own 设定依据)."""
+        self._default_basis = basis
+        self.basis.setPlaceholderText(_("如：{basis}").format(basis=basis) if basis else "")
 
     def refusal(self) -> Refusal | None:
         if not self.refuse.isChecked():
@@ -252,6 +265,8 @@ class DecisionPanel(QWidget):
     # -- internals ------------------------------------------------------------------------
 
     def _refuse_toggled(self, on: bool) -> None:
+        if on and not self.basis.text().strip() and self._default_basis:
+            self.basis.setText(self._default_basis)
         self.refusal_box.setVisible(on)
         if on:
             self.details_area.ensureWidgetVisible(self.refusal_box)

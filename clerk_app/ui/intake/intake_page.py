@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.domain.catalogue import Matter
+from clerk_app.domain.remedy import refusal_basis
 from clerk_app.i18n import _
 from clerk_app.services.intake import Assessment
 from clerk_app.services.intake_form import FieldProblem, IntakeForm
@@ -133,6 +134,7 @@ class IntakePage(QWidget):
             self.applicant.load(matter, form)
             self.checklist_model.load(matter, form.materials, form.context())
             self.checklist_hint.clear_message()
+            self.decision.set_default_basis(refusal_basis(matter.kind, matter.legal_basis))
             self.decision.reset()
             self.decision.load_refusal(form.refusal)
             self.set_editable(True)

@@ -24,6 +24,7 @@ import matters_bundles  # noqa: E402
 import matters_livelihood  # noqa: E402
 import matters_other  # noqa: E402
 import matters_social  # noqa: E402
+from _sample_remedy import with_remedy  # noqa: E402
 
 OUT = HERE.parent / "sample_catalogue.json"
 PUBLISHED_AT = "2026-11-01T08:00:00+08:00"
@@ -63,7 +64,7 @@ def build() -> dict[str, Any]:
         "format": "clerk-catalogue/1",
         "published_at": PUBLISHED_AT,
         "issuer": ISSUER,
-        "matters": [_localise(m) for m in matters],
+        "matters": [_localise(with_remedy(m)) for m in matters],
         "bundles": [_localise(b) for b in matters_bundles.bundles()],
     }
 
