@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
@@ -17,11 +17,17 @@ from clerk_app.services.audit_trail import AuditTrailService
 from clerk_app.services.context import Actor
 from clerk_app.store.database import Database, _alembic_config, make_engine
 from clerk_app.store.models import AuditEntry
+from tests.conftest import TEST_PASSWORD
 from tests.sync_station import bundled_matter, confirm_intake
 
 
+@pytest.fixture(autouse=True)
+def _password(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLERK_PASSWORD", TEST_PASSWORD)
+
+
 def _verify(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = cli_main(["--data-dir", str(data_dir), "audit", "verify"])
+    code = cli_main(["--data-dir", str(data_dir), "--user", "admin", "audit", "verify"])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -49,10 +55,9 @@ def test_verify_names_the_edited_entry(services: Services, clerk: Actor, data_di
         target = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "account_created").order_by(AuditEntry.id)).all()[-1]
     assert code == 0 and f"共 {total} 条" in said
-    connection = sqlite3.connect(data_dir / "clerk.sqlite")
-    connection.execute("UPDATE audit_log SET username = 'someone' WHERE id = ?", (target.id,))
-    connection.commit()
-    connection.close()
+    with services.ctx.db.transaction() as session:  # with the key, behind the services' back
+        session.execute(text("UPDATE audit_log SET username = 'someone' WHERE id = :id"),
+                        {"id": target.id})
     code, said = _verify(data_dir, capsys)
     assert code == 1
     assert f"第 {target.id} 号记录" in said and "account_created" in said
@@ -62,11 +67,9 @@ def test_verify_names_the_edited_entry(services: Services, clerk: Actor, data_di
 def test_deleting_an_entry_breaks_the_next(services: Services, clerk: Actor, data_dir: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     confirm_intake(services, clerk, bundled_matter(services))
-    connection = sqlite3.connect(data_dir / "clerk.sqlite")
-    ids = [row[0] for row in connection.execute("SELECT id FROM audit_log ORDER BY id")]
-    connection.execute("DELETE FROM audit_log WHERE id = ?", (ids[2],))
-    connection.commit()
-    connection.close()
+    with services.ctx.db.transaction() as session:
+        ids = list(session.scalars(text("SELECT id FROM audit_log ORDER BY id")))
+        session.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": ids[2]})
     code, said = _verify(data_dir, capsys)
     assert code == 1 and f"第 {ids[3]} 号记录" in said
 

@@ -59,23 +59,19 @@ def station(tmp_path: Path, station_code: str, reference_platform: RunningPlatfo
     services.close()
 
 
-def _relink_from(path: Path, first_id: int) -> None:
+def _relink_from(db: Database, first_id: int) -> None:
     """Re-link every entry from `first_id` on, as someone who knows the scheme would."""
-    db = Database(path)
-    try:
-        with db.transaction() as session:
-            entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-            prev = None
-            for entry in entries:
-                if entry.id >= first_id:
-                    assert prev is not None
-                    entry.prev_hash = prev
-                    entry.hash = link(ChainFields(
-                        entry.id, entry.at, entry.user_id, entry.username, entry.action,
-                        entry.entity, entry.entity_id, entry.before, entry.after), prev)
-                prev = entry.hash
-    finally:
-        db.close()
+    with db.transaction() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        prev = None
+        for entry in entries:
+            if entry.id >= first_id:
+                assert prev is not None
+                entry.prev_hash = prev
+                entry.hash = link(ChainFields(
+                    entry.id, entry.at, entry.user_id, entry.username, entry.action,
+                    entry.entity, entry.entity_id, entry.before, entry.after), prev)
+            prev = entry.hash
 
 
 def test_an_honest_station_shows_no_alert(station: Station) -> None:
@@ -112,7 +108,7 @@ def test_the_platform_tells_a_rewritten_history(station: Station) -> None:
         assert target is not None
         target.username = "nobody"
         target_id = target.id
-    _relink_from(services.ctx.config.database_path, target_id)  # … and re-links the chain
+    _relink_from(services.ctx.db, target_id)  # … and re-links the chain
     assert AuditTrailService(services.ctx).verify().ok  # the station alone cannot tell
     station.confirm()
     station.sync()
