@@ -1,6 +1,6 @@
 """Shared names, helpers and boilerplate for the sample catalogue generator.
 
-Everything here is fictional: 某某县 / 某某镇, the region code 999901 and the phone
+Everything here is fictional: 青石县 / 青石镇, the region code 999901 and the phone
 numbers do not belong to any real place. Legal bases are real texts.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-COUNTY = "某某县"
-TOWN = "某某镇"
-TOWN_GOV = "某某镇人民政府"
-CENTRE = "某某镇便民服务中心"
-CENTRE_ADDRESS = "某某县某某镇人民路88号某某镇便民服务中心一楼大厅"
+COUNTY = "青石县"
+TOWN = "青石镇"
+TOWN_GOV = "青石镇人民政府"
+CENTRE = "青石镇便民服务中心"
+CENTRE_ADDRESS = "青石县青石镇人民路88号青石镇便民服务中心一楼大厅"
 HOURS = (
     "周一至周五 上午9:00—12:00,下午14:00—17:30(法定节假日休息;"
     "国务院调休通知规定的周末上班日照常办理)"
@@ -42,23 +42,23 @@ WINDOW_NUMBERS = {
 # Deciding / implementing bodies: (name, two-digit department code, organisation code).
 BODIES: dict[str, tuple[str, str, str]] = {
     "town": (TOWN_GOV, "40", "MB0000401"),
-    "hrss": ("某某县人力资源和社会保障局", "21", "MB0000211"),
-    "sib": ("某某县社会保险事业管理局", "21", "MB0000212"),
-    "medins": ("某某县医疗保障局", "22", "MB0000221"),
-    "civil": ("某某县民政局", "23", "MB0000231"),
-    "dpf": ("某某县残疾人联合会", "24", "MB0000241"),
-    "health": ("某某县卫生健康局", "25", "MB0000251"),
-    "veterans": ("某某县退役军人事务局", "26", "MB0000261"),
-    "samr": ("某某县市场监督管理局", "31", "MB0000311"),
-    "nr": ("某某县自然资源局", "32", "MB0000321"),
-    "housing": ("某某县住房和城乡建设局", "33", "MB0000331"),
-    "agri": ("某某县农业农村局", "34", "MB0000341"),
-    "forest": ("某某县林业局", "35", "MB0000351"),
-    "police": ("某某县公安局", "36", "MB0000361"),
-    "justice": ("某某县司法局", "37", "MB0000371"),
-    "military": ("某某县人民武装部", "38", "MB0000381"),
-    "hpf": ("某某市住房公积金管理中心某某县管理部", "41", "MB0000411"),
-    "urban": ("某某县综合行政执法局", "42", "MB0000421"),
+    "hrss": ("青石县人力资源和社会保障局", "21", "MB0000211"),
+    "sib": ("青石县社会保险事业管理局", "21", "MB0000212"),
+    "medins": ("青石县医疗保障局", "22", "MB0000221"),
+    "civil": ("青石县民政局", "23", "MB0000231"),
+    "dpf": ("青石县残疾人联合会", "24", "MB0000241"),
+    "health": ("青石县卫生健康局", "25", "MB0000251"),
+    "veterans": ("青石县退役军人事务局", "26", "MB0000261"),
+    "samr": ("青石县市场监督管理局", "31", "MB0000311"),
+    "nr": ("青石县自然资源局", "32", "MB0000321"),
+    "housing": ("青石县住房和城乡建设局", "33", "MB0000331"),
+    "agri": ("青石县农业农村局", "34", "MB0000341"),
+    "forest": ("青石县林业局", "35", "MB0000351"),
+    "police": ("青石县公安局", "36", "MB0000361"),
+    "justice": ("青石县司法局", "37", "MB0000371"),
+    "military": ("青石县人民武装部", "38", "MB0000381"),
+    "hpf": ("青峰市住房公积金管理中心青石县管理部", "41", "MB0000411"),
+    "urban": ("青石县综合行政执法局", "42", "MB0000421"),
 }
 
 KIND_CODES = {

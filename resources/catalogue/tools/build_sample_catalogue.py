@@ -5,7 +5,7 @@ Usage (from the repository root):
     python resources/catalogue/tools/build_sample_catalogue.py          # write the JSON
     python resources/catalogue/tools/build_sample_catalogue.py --check  # exit 1 if stale
 
-The sample is illustrative: 某某县 / 某某镇, the codes and the phone numbers are fictional;
+The sample is illustrative: 青石县 / 青石镇, the codes and the phone numbers are fictional;
 the legal bases are real texts. Edit the matters_*.py modules, then regenerate.
 """
 
@@ -28,7 +28,7 @@ from _sample_remedy import with_remedy  # noqa: E402
 
 OUT = HERE.parent / "sample_catalogue.json"
 PUBLISHED_AT = "2026-11-01T08:00:00+08:00"
-ISSUER = "某某县政务服务管理局"
+ISSUER = "青石县政务服务管理局"
 
 
 # Text is typed with ASCII punctuation in the sources; clerks see Chinese full-width marks.

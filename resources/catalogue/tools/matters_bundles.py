@@ -39,10 +39,10 @@ W_GENERAL = ["综合服务"]
 W_BUSINESS = ["商事登记"]
 W_BUILD = ["城建国土"]
 
-HEALTH_POINT = "某某镇便民服务中心综合服务窗口(受某某县卫生健康局委托代收)"
-POLICE_POINT = "某某镇便民服务中心综合服务窗口(某某派出所户籍民警驻点)"
-SOCIAL_POINT = "某某镇便民服务中心社会保障窗口"
-BUSINESS_POINT = "某某镇便民服务中心商事登记窗口"
+HEALTH_POINT = "青石镇便民服务中心综合服务窗口(受青石县卫生健康局委托代收)"
+POLICE_POINT = "青石镇便民服务中心综合服务窗口(青石派出所户籍民警驻点)"
+SOCIAL_POINT = "青石镇便民服务中心社会保障窗口"
+BUSINESS_POINT = "青石镇便民服务中心商事登记窗口"
 
 # Codes of the member matters, defined here or in the other modules.
 BIRTH_CERT = matter_code("health", "公共服务", 801)
@@ -211,7 +211,7 @@ def member_matters() -> list[dict[str, Any]]:
         ),
         matter(
             seq=806, body="urban", kind="行政许可", windows=W_BUILD,
-            name="户外招牌设置审批", accepting="某某镇便民服务中心城建国土窗口",
+            name="户外招牌设置审批", accepting="青石镇便民服务中心城建国土窗口",
             legal_basis=["《城市市容和环境卫生管理条例》第十一条"],
             conditions=["在临街建筑物外立面设置店招标牌的"],
             handling="promised", legal_limit=wd(20), promised_limit=wd(5),

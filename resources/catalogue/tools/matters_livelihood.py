@@ -526,7 +526,7 @@ def matters() -> list[dict[str, Any]]:
             windows=W,
             name="困难残疾人生活补贴和重度残疾人护理补贴申请",
             accepting=TOWN_CIVIL,
-            deciding="某某县民政局(某某县残疾人联合会审核)",
+            deciding="青石县民政局(青石县残疾人联合会审核)",
             legal_basis=[
                 "《中华人民共和国残疾人保障法》",
                 "《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》(国发〔2015〕52号)",

@@ -22,8 +22,8 @@ from _sample_common import (
     wd,
 )
 
-SAMR_STATION = "某某县市场监督管理局某某市场监督管理所"
-VET_STATION = "某某镇退役军人服务站"
+SAMR_STATION = "青石县市场监督管理局青石市场监督管理所"
+VET_STATION = "青石镇退役军人服务站"
 
 
 def _legal_person_materials() -> list[dict[str, Any]]:
@@ -67,7 +67,7 @@ def comprehensive() -> list[dict[str, Any]]:
             kind="行政确认",
             windows=w,
             name="居住证申领(代收)",
-            accepting="某某镇便民服务中心(受某某县公安局委托的社区服务机构)",
+            accepting="青石镇便民服务中心(受青石县公安局委托的社区服务机构)",
             legal_basis=[
                 "《居住证暂行条例》(国务院令第663号)第二条、第九条、第十条",
             ],
@@ -79,7 +79,7 @@ def comprehensive() -> list[dict[str, Any]]:
             handling="promised",
             legal_limit=nd(15),
             promised_limit=wd(7),
-            result="居住证(由某某县公安局签发)",
+            result="居住证(由青石县公安局签发)",
             visits=1,
             online=True,
             delivery=["窗口领取", "邮寄送达"],
@@ -91,7 +91,7 @@ def comprehensive() -> list[dict[str, Any]]:
             procedure=[
                 "申请:到镇便民服务中心综合服务窗口提交材料(或网上预约)",
                 "受理:核对材料,采集相片;材料不全的一次性告知需补充的材料",
-                "审核制证:材料转某某县公安局审核签发、制作居住证",
+                "审核制证:材料转青石县公安局审核签发、制作居住证",
                 "领证:窗口领取或邮寄送达",
             ],
             materials=[
@@ -147,8 +147,8 @@ def comprehensive() -> list[dict[str, Any]]:
             kind="公共服务",
             windows=w,
             name="人民调解申请",
-            accepting="某某镇人民调解委员会(某某县司法局某某司法所指导)",
-            deciding="某某镇人民调解委员会",
+            accepting="青石镇人民调解委员会(青石县司法局青石司法所指导)",
+            deciding="青石镇人民调解委员会",
             applicants=["自然人", "法人", "非法人组织"],
             legal_basis=[
                 "《中华人民共和国人民调解法》第四条、第十七条、第二十六条",
@@ -208,7 +208,7 @@ def comprehensive() -> list[dict[str, Any]]:
             windows=w,
             name="兵役登记",
             accepting=f"{TOWN_GOV}(人民武装部)",
-            deciding="某某县人民政府兵役机关(某某县人民武装部)",
+            deciding="青石县人民政府兵役机关(青石县人民武装部)",
             legal_basis=[
                 "《中华人民共和国兵役法》",
                 "《征兵工作条例》",
@@ -226,7 +226,7 @@ def comprehensive() -> list[dict[str, Any]]:
             delivery=["电子送达", "窗口领取"],
             fee=no_fee(),
             remedies=(
-                "对兵役登记有异议的,可以向某某县人民武装部提出复核;认为具体行政行为侵犯其合法权益的,"
+                "对兵役登记有异议的,可以向青石县人民武装部提出复核;认为具体行政行为侵犯其合法权益的,"
                 "可以依法申请行政复议或者提起行政诉讼。"
             ),
             procedure=[
@@ -804,7 +804,7 @@ def land_and_building() -> list[dict[str, Any]]:
             windows=w,
             name="农村宅基地和建房(规划许可)申请",
             accepting=town_build,
-            deciding=f"{TOWN_GOV}(《乡村建设规划许可证》受某某县自然资源局委托一并核发)",
+            deciding=f"{TOWN_GOV}(《乡村建设规划许可证》受青石县自然资源局委托一并核发)",
             quantity_limit="一户只能拥有一处宅基地,面积不得超过本省规定的标准",
             legal_basis=[
                 "《中华人民共和国土地管理法》第六十二条",
@@ -1278,8 +1278,8 @@ def agriculture_forestry() -> list[dict[str, Any]]:
             kind="行政许可",
             windows=w,
             name="林木采伐许可证核发(农村居民采伐自留山和个人承包集体林地上的林木)",
-            accepting=f"{TOWN_GOV}(受某某县林业局委托)",
-            deciding="某某县林业局(委托某某镇人民政府核发)",
+            accepting=f"{TOWN_GOV}(受青石县林业局委托)",
+            deciding="青石县林业局(委托青石镇人民政府核发)",
             legal_basis=[
                 "《中华人民共和国森林法》第五十六条、第五十七条、第五十八条、第五十九条",
                 "《中华人民共和国森林法实施条例》",
@@ -1491,7 +1491,7 @@ def agriculture_forestry() -> list[dict[str, Any]]:
             delivery=["窗口领取"],
             fee=no_fee(),
             remedies=(
-                "调解不成或者当事人不愿调解的,可以向某某县农村土地承包仲裁委员会申请仲裁,也可以直接向"
+                "调解不成或者当事人不愿调解的,可以向青石县农村土地承包仲裁委员会申请仲裁,也可以直接向"
                 "人民法院起诉(《中华人民共和国农村土地承包经营纠纷调解仲裁法》第四条)。"
             ),
             procedure=[

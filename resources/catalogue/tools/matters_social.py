@@ -18,8 +18,8 @@ from _sample_common import (
 )
 
 W = ["社会保障"]
-SIB = "某某县社会保险事业管理局"
-HRSS = "某某县人力资源和社会保障局"
+SIB = "青石县社会保险事业管理局"
+HRSS = "青石县人力资源和社会保障局"
 TOWN_LABOUR = f"{TOWN_GOV}(劳动保障服务所)"
 
 
