@@ -12,6 +12,9 @@ class ApplicationStatus(StrEnum):
     """Where an application (办件) stands."""
 
     DRAFT = "draft"  # 草稿
+    COLLECTED = "collected"  # 代收: received by a village agent, not yet carried to the centre
+    IN_TRANSIT = "in_transit"  # 在途: on a hand-over slip (材料交接单) to the centre
+    CENTRE_RECEIVED = "centre_received"  # 中心已收件: the centre checked the paper in; to decide
     AWAITING_CORRECTION = "awaiting_correction"  # 待补正
     ACCEPTED = "accepted"  # 已受理
     IN_REVIEW = "in_review"  # 审批中
@@ -42,9 +45,18 @@ class ApplicationStatus(StrEnum):
         return self in (ApplicationStatus.COMPLETED, ApplicationStatus.DENIED,
                         ApplicationStatus.RETURNED)
 
+    @property
+    def before_acceptance(self) -> bool:
+        """A village case the centre has not decided yet (代收, 在途, 中心已收件)."""
+        return self in (ApplicationStatus.COLLECTED, ApplicationStatus.IN_TRANSIT,
+                        ApplicationStatus.CENTRE_RECEIVED)
+
 
 _STATUS_LABELS = {
     ApplicationStatus.DRAFT: _("草稿"),
+    ApplicationStatus.COLLECTED: _("代收"),
+    ApplicationStatus.IN_TRANSIT: _("在途"),
+    ApplicationStatus.CENTRE_RECEIVED: _("中心已收件"),
     ApplicationStatus.AWAITING_CORRECTION: _("待补正"),
     ApplicationStatus.ACCEPTED: _("已受理"),
     ApplicationStatus.IN_REVIEW: _("审批中"),
@@ -58,19 +70,29 @@ _STATUS_LABELS = {
 
 _RANK = {
     ApplicationStatus.DRAFT: 0,
-    ApplicationStatus.AWAITING_CORRECTION: 1,
-    ApplicationStatus.ACCEPTED: 2,
-    ApplicationStatus.IN_REVIEW: 3,
-    ApplicationStatus.COMPLETED: 4,
-    ApplicationStatus.DENIED: 4,
-    ApplicationStatus.RETURNED: 4,
-    ApplicationStatus.REFUSED: 4,
-    ApplicationStatus.HANDED_OVER: 5,
-    ApplicationStatus.DELIVERED: 5,
+    ApplicationStatus.COLLECTED: 1,
+    ApplicationStatus.IN_TRANSIT: 2,
+    ApplicationStatus.CENTRE_RECEIVED: 3,
+    ApplicationStatus.AWAITING_CORRECTION: 4,
+    ApplicationStatus.ACCEPTED: 5,
+    ApplicationStatus.IN_REVIEW: 6,
+    ApplicationStatus.COMPLETED: 7,
+    ApplicationStatus.DENIED: 7,
+    ApplicationStatus.RETURNED: 7,
+    ApplicationStatus.REFUSED: 7,
+    ApplicationStatus.HANDED_OVER: 8,
+    ApplicationStatus.DELIVERED: 8,
 }
 
 _ALLOWED: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
     ApplicationStatus.DRAFT: frozenset({
+        ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
+        ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED, ApplicationStatus.COLLECTED}),
+    # village cases (DESIGN "Village cases"): the centre's decision is the legal act
+    ApplicationStatus.COLLECTED: frozenset({
+        ApplicationStatus.COLLECTED, ApplicationStatus.IN_TRANSIT}),
+    ApplicationStatus.IN_TRANSIT: frozenset({ApplicationStatus.CENTRE_RECEIVED}),
+    ApplicationStatus.CENTRE_RECEIVED: frozenset({
         ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
         ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED}),
     ApplicationStatus.AWAITING_CORRECTION: frozenset({

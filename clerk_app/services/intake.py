@@ -28,9 +28,10 @@ from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.due import compute_due
 from clerk_app.services.intake_form import FieldProblem, IntakeForm, PersonInput, form_problems
 from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, require
+from clerk_app.services.permissions import Permission
 from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.village.powers import require_any, require_decision
 from clerk_app.store.models import (
     Applicant,
     Application,
@@ -93,7 +94,7 @@ class IntakeService:
 
     def start(self, actor: Actor, matter_code: str) -> tuple[int, IntakeForm]:
         """Open a new draft for a matter (its current version)."""
-        require(self.ctx, actor, Permission.INTAKE)
+        require_any(self.ctx, actor, Permission.INTAKE, Permission.COLLECT)
         matter = self.catalogue.matter(matter_code)
         if not matter.active:
             raise IntakeError([_("事项「{name}」已停用：{reason}").format(
@@ -155,8 +156,9 @@ class IntakeService:
     # -- the applicant comes back ---------------------------------------------------------
 
     def reopen(self, actor: Actor, number: str) -> tuple[int, IntakeForm]:
-        """Open a draft on an existing application (补正/容缺 materials brought later)."""
-        require(self.ctx, actor, Permission.INTAKE)
+        """Open a draft on an existing application (补正/容缺 materials brought later; a village
+        case at its station before the slip, or at the centre once checked in)."""
+        require_any(self.ctx, actor, Permission.INTAKE, Permission.COLLECT)
         parsed = parse_number(number)
         if parsed is None:
             raise IntakeError([_("办件编号「{n}」格式或校验位不对，请核对").format(n=number)])
@@ -167,7 +169,8 @@ class IntakeService:
                 raise IntakeError([_("本站没有办件编号为 {n} 的办件").format(n=str(parsed))])
             status = ApplicationStatus(app.status)
             deferred_open = any(m.state == MaterialState.DEFERRED.value for m in app.materials)
-            if status not in (ApplicationStatus.AWAITING_CORRECTION,) and not deferred_open:
+            if status not in (ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.COLLECTED,
+                              ApplicationStatus.CENTRE_RECEIVED) and not deferred_open:
                 raise IntakeError([_("该办件当前为「{s}」，无需补交材料").format(s=status.label)])
             form = IntakeForm(
                 matter_code=app.matter_code, matter_version=app.matter_version,
@@ -224,8 +227,7 @@ class IntakeService:
         """Assess the form and check the actor may confirm it; IntakeError lists every problem."""
         assessment = self.assess(form, today)
         outcome = assessment.check.outcome
-        require(self.ctx, actor, Permission.REFUSE if outcome is Outcome.REFUSED
-                else Permission.INTAKE)
+        require_decision(self.ctx, actor, assessment.matter, outcome)
         problems = [p.message for p in assessment.field_problems] + list(assessment.check.blockers)
         if not settings.configured:
             problems.append(_("本站尚未完成站点设置（中心名称、区划代码、站点编码），请联系管理员"))
@@ -254,6 +256,7 @@ class IntakeService:
             session.add(app)
             before = None
             event_type = "application.confirmed"
+        was_carried = app.status == ApplicationStatus.CENTRE_RECEIVED.value
         with session.no_autoflush:
             self._write_people(session, app, form, now)
         self._write_materials(session, app, assessment, form)
@@ -280,9 +283,10 @@ class IntakeService:
             refusal_basis=refusal.legal_basis if refusal else "",
             redirect_body=refusal.redirect_body if refusal else "",
             clerk_id=actor.user_id, decided_at=now))
-        session.add(Visit(application_id=app.id, visited_at=now,
-                          purpose="intake" if before is None else "resubmission",
-                          clerk_id=actor.user_id))
+        if not was_carried:  # a village case: the agent carried the paper, not the applicant
+            session.add(Visit(application_id=app.id, visited_at=now,
+                              purpose="intake" if before is None else "resubmission",
+                              clerk_id=actor.user_id))
         session.flush()
         session.refresh(app)
         after = application_snapshot(app)

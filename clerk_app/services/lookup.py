@@ -14,6 +14,7 @@ from clerk_app.domain.masking import mask_id_number, mask_phone
 from clerk_app.domain.numbering import parse_number
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.village.scope import own_point
 from clerk_app.store.models import Applicant, Application
 
 
@@ -72,7 +73,7 @@ class LookupService:
         full = allowed(actor, Permission.SEE_FULL_ID)
         with self.ctx.db.reading() as session:
             app = session.scalars(_rows_query().where(
-                Application.number == str(parsed))).first()
+                Application.number == str(parsed), own_point(self.ctx, actor))).first()
             return None if app is None else to_row(app, full)
 
     def search(self, actor: Actor, text: str, limit: int = 100) -> list[ApplicationRow]:
@@ -91,7 +92,8 @@ class LookupService:
                 Applicant.name.contains(text)))
             query = (_rows_query().where(or_(
                 Application.applicant_id.in_(people), Application.agent_id.in_(people),
-                Application.contact_id.in_(people), Application.number.contains(upper)))
+                Application.contact_id.in_(people), Application.number.contains(upper)),
+                own_point(self.ctx, actor))
                 .order_by(Application.created_at.desc()).limit(limit))
             return [to_row(app, full) for app in session.scalars(query).unique()]
 
@@ -100,7 +102,8 @@ class LookupService:
         """Applications received on a day, at a window or by a clerk (today's list)."""
         full = allowed(actor, Permission.SEE_FULL_ID)
         with self.ctx.db.reading() as session:
-            query = _rows_query().where(Application.received_on == day)
+            query = _rows_query().where(Application.received_on == day,
+                                        own_point(self.ctx, actor))
             if window:
                 query = query.where(Application.window == window)
             if clerk_id is not None:
@@ -114,5 +117,6 @@ class LookupService:
         with self.ctx.db.reading() as session:
             query = _rows_query().where(Application.status.in_(
                 [ApplicationStatus.ACCEPTED.value, ApplicationStatus.IN_REVIEW.value,
-                 ApplicationStatus.AWAITING_CORRECTION.value])).order_by(Application.due_date)
+                 ApplicationStatus.AWAITING_CORRECTION.value]), own_point(self.ctx, actor)
+            ).order_by(Application.due_date)
             return [to_row(app, full) for app in session.scalars(query)]

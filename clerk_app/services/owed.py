@@ -24,6 +24,7 @@ from clerk_app.services.handover import ResultsError, find_application, trip_vis
 from clerk_app.services.journal import audit, emit
 from clerk_app.services.permissions import Permission, allowed, require
 from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.village.scope import is_agent, own_point
 from clerk_app.store.models import Application, ApplicationMaterial
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class OwedService:
             query = (select(ApplicationMaterial).join(Application).where(
                 ApplicationMaterial.state == MaterialState.DEFERRED.value,
                 ApplicationMaterial.applicable.is_(True),
-                Application.status.not_in(_FINISHED)))
+                Application.status.not_in(_FINISHED), own_point(self.ctx, actor)))
             if overdue_only:
                 query = query.where(ApplicationMaterial.promised_date < today)
             if window:
@@ -106,8 +107,9 @@ class OwedService:
 
     def phone_for_call(self, actor: Actor, number: str) -> str:
         """The full phone to call about an application's owed materials (audited)."""
-        if not (allowed(actor, Permission.INTAKE) or allowed(actor, Permission.HANDOVER)):
-            require(self.ctx, actor, Permission.INTAKE)
+        if is_agent(actor) or not (allowed(actor, Permission.INTAKE)
+                                   or allowed(actor, Permission.HANDOVER)):
+            require(self.ctx, actor, Permission.INTAKE)  # an agent never reveals full phones
         now = self.ctx.now()
         with self.ctx.db.transaction() as session:
             app = find_application(session, number)

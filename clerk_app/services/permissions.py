@@ -36,6 +36,8 @@ class Permission(StrEnum):
     SETTINGS = "settings"  # 中心设置
     REASSIGN = "reassign"  # AB岗移交
     FOLLOW_UP = "follow_up"  # 差评回访整改
+    COLLECT = "collect"  # 代收 (village agent: receive, tell what is missing, hand to the centre)
+    DECIDE_DELEGATED = "decide_delegated"  # 决定下放到村的事项 (catalogue: village_decides)
 
     @property
     def label(self) -> str:
@@ -54,13 +56,17 @@ class Permission(StrEnum):
             Permission.SETTINGS: _("修改中心设置"),
             Permission.REASSIGN: _("AB岗移交"),
             Permission.FOLLOW_UP: _("差评回访整改"),
+            Permission.COLLECT: _("代收办件"),
+            Permission.DECIDE_DELEGATED: _("办理下放到村的事项"),
         }[self]
 
 
 _P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({_P.INTAKE, _P.REFUSE, _P.REPRINT, _P.OWN_LOG, _P.HANDOVER}),
-    Role.AGENT: frozenset({_P.INTAKE, _P.REPRINT, _P.HANDOVER}),
+    # 代办员: 受理/不予受理 are acts of the centre; an agent 代收 (issue 11), and decides only
+    # matters the catalogue delegates to village points (services/village/powers.py)
+    Role.AGENT: frozenset({_P.COLLECT, _P.DECIDE_DELEGATED, _P.REPRINT, _P.HANDOVER}),
     Role.SUPERVISOR: frozenset({
         _P.INTAKE, _P.REFUSE, _P.REPRINT, _P.SEE_FULL_ID, _P.IMPORT_CATALOGUE,
         _P.IMPORT_CALENDAR, _P.CENTRE_LOG, _P.OWN_LOG, _P.HANDOVER, _P.PAUSE_CLOCK,

@@ -26,6 +26,8 @@ from clerk_app.services.due_dates import DueDateService
 from clerk_app.services.journal import audit
 from clerk_app.services.matter_search import MatterSearchService
 from clerk_app.services.settings import load_settings
+from clerk_app.services.village.flowback import VILLAGE_STATUS
+from clerk_app.services.village.flowback import after_move as village_after_move
 from clerk_app.store.models import Application, MatterRecord, OutboxEvent, SyncState
 from clerk_app.sync.api import CatalogueDelta, JsonObject, StatusChange
 from clerk_app.sync.ports import (
@@ -218,7 +220,7 @@ class StationSyncStore:
         moved_count = 0
         with self.ctx.db.transaction() as session:
             for change in changes:
-                target = PLATFORM_STATUS.get(change.status)
+                target = PLATFORM_STATUS.get(change.status) or VILLAGE_STATUS.get(change.status)
                 app = session.scalars(select(Application).where(
                     Application.number == change.application_no)).first()
                 if target is None or app is None:
@@ -232,6 +234,9 @@ class StationSyncStore:
                 app.status = moved.value
                 app.updated_at = now
                 moved_count += 1
+                if current.before_acceptance:  # a village case: what the centre did
+                    village_after_move(session, app, moved, change, self.calendar.calendar(),
+                                       self.catalogue)
                 audit(session, PLATFORM_ACTOR, "status_from_platform", "application",
                       app.number, now, before={"status": current.value},
                       after={"status": moved.value, "platform_seq": change.seq,

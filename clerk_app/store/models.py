@@ -456,6 +456,59 @@ class FollowUp(Base):
     application: Mapped[Application] = relationship()
 
 
+# -- village agent points (代办点): 代收, 材料交接单 ------------------------------------------------
+
+
+class Collection(Base):
+    """A case received by a village agent on the applicant's behalf (代收), with what was told
+    missing at once (一次性告知) and what the applicant must attend in person."""
+
+    __tablename__ = "collections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    point_code: Mapped[str] = mapped_column(String(12), index=True)
+    point_name: Mapped[str] = mapped_column(Text, default="")
+    agent_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a user of the point
+    agent_name: Mapped[str] = mapped_column(Text, default="")
+    agent_phone: Mapped[str] = mapped_column(String(40), default="")
+    collected_at: Mapped[datetime] = mapped_column(DateTime)
+    problems: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{material_id, name, state}]
+    appearance: Mapped[list[Any]] = mapped_column(JSON, default=list)  # lines in words
+    application: Mapped[Application] = relationship()
+
+
+class HandoverBatch(Base):
+    """A 材料交接单: cases carried together from a village point to the centre."""
+
+    __tablename__ = "handover_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    station_code: Mapped[str] = mapped_column(String(12))  # the village point
+    origin: Mapped[str] = mapped_column(String(10))  # local (made here) / imported (centre)
+    agent_name: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_on: Mapped[date] = mapped_column(Date, index=True)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    received_by: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[list[HandoverBatchItem]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan",
+        order_by="HandoverBatchItem.position")
+
+
+class HandoverBatchItem(Base):
+    """One case on a hand-over slip; `received_at` once the centre checked it in."""
+
+    __tablename__ = "handover_batch_items"
+    __table_args__ = (UniqueConstraint("batch_id", "application_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("handover_batches.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    batch: Mapped[HandoverBatch] = relationship(back_populates="items")
+    application: Mapped[Application] = relationship()
+
+
 # -- material pages (材料页面, attachments) ------------------------------------------------------
 
 

@@ -339,6 +339,15 @@ class ClerkSyncV1Adapter:
         body = self._checked(answer, shapes.CALENDAR, "/v1/calendar")
         return CalendarDelta(body["cursor"], list(body["years"]))
 
+    def village_batch(self, number: str) -> dict[str, Any]:
+        """A village point's 材料交接单 with its cases (for a station of the same centre);
+        the shape is checked by `services.village.centre`."""
+        path = f"/v1/village/batches/{number}"
+        answer = self._request("GET", path)
+        if not isinstance(answer.body, dict):
+            raise BadServerAnswer(f"{path}: answer is not a JSON object")
+        return answer.body
+
     def centre_applications(self, day: date) -> CentreDay:
         """Every application of this station's centre confirmed on `day`."""
         answer = self._request(
@@ -376,15 +385,6 @@ class ClerkSyncV1Adapter:
             _parse_day(body["date"], "date"), body["centre"], applications, stations
         )
 
-    def close(self) -> None:
-        """Close pooled connections."""
-        self._session.close()
-
-    def __enter__(self) -> ClerkSyncV1Adapter:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
     def progress_address(self, etag: str | None) -> ProgressAddress:
         """The progress page address and 查询码 secret; 304 comes back as `not_modified`."""
         headers = {"If-None-Match": etag} if etag else None
@@ -394,6 +394,15 @@ class ClerkSyncV1Adapter:
         body = self._checked(answer, shapes.PROGRESS_ADDRESS, "/v1/progress-address")
         return ProgressAddress(body["url"], body["secret"], answer.headers.get("ETag"))
 
+    def close(self) -> None:
+        """Close pooled connections."""
+        self._session.close()
+
+    def __enter__(self) -> ClerkSyncV1Adapter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 if TYPE_CHECKING:  # mypy proves the adapter implements the seam

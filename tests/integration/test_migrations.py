@@ -41,6 +41,9 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     connection.execute("ALTER TABLE matters DROP COLUMN syllables")  # from 0003
     connection.execute("ALTER TABLE applications DROP COLUMN finished_at")  # from 0004
     connection.execute("ALTER TABLE decisions DROP COLUMN notice_serials")  # from 0004
+    for table in ("handover_batch_items", "handover_batches", "collections"):  # from 0005
+        connection.execute(f"DROP TABLE {table}")
+    connection.execute("DELETE FROM settings WHERE key = 'village'")  # from 0005
     for table in ("material_pages", "pages"):  # from 0006
         connection.execute(f"DROP TABLE {table}")
     for column in ("prev_hash", "hash"):  # from 0007

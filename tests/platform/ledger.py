@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from tests.platform import village
 from tests.platform.models import Application, Event, Station
 from tests.platform.timefmt import CHINA, parse_aware
 
@@ -31,7 +32,9 @@ _INSERT_OR_IGNORE: dict[str, Any] = {
     "sqlite": sqlite.insert(EVENTS).on_conflict_do_nothing(index_elements=["id"]),
     "postgresql": postgresql.insert(EVENTS).on_conflict_do_nothing(index_elements=["id"]),
 }
-SNAPSHOT_TYPES = frozenset({"application.confirmed", "application.decided"})
+SNAPSHOT_TYPES = frozenset({"application.confirmed", "application.decided",
+                            "application.collected"})
+UNDECIDED_TYPES = frozenset({"application.collected"})  # 代收: no outcome until the centre acts
 
 REASONS: dict[str, str] = {
     "malformed": "记录格式不正确，不是一个事件对象。",
@@ -66,7 +69,8 @@ def event_digest(event: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _validated(raw: Any, station: Station) -> tuple[str, int, datetime]:
+def _validated(raw: Any, station: Station, foreign_ok: bool = False
+               ) -> tuple[str, int, datetime]:
     """Check one event; returns (id, seq, occurred_at) or raises Rejection."""
     if not isinstance(raw, dict):
         raise Rejection("malformed")
@@ -84,7 +88,7 @@ def _validated(raw: Any, station: Station) -> tuple[str, int, datetime]:
     number = raw.get("application_no")
     if not isinstance(number, str) or not APPLICATION_NO_RE.match(number):
         raise Rejection("bad_application_no")
-    if not number.startswith(station.code):
+    if not number.startswith(station.code) and not foreign_ok:
         raise Rejection("foreign_application_no")
     occurred_at = parse_aware(raw.get("occurred_at"))
     if occurred_at is None:
@@ -99,7 +103,7 @@ def _validated(raw: Any, station: Station) -> tuple[str, int, datetime]:
             or not isinstance(matter.get("code"), str)
             or not isinstance(matter.get("version"), int)
             or not isinstance(payload.get("outcome"), str)
-            or not payload["outcome"]
+            or (not payload["outcome"] and event_type not in UNDECIDED_TYPES)
         ):
             raise Rejection("incomplete_snapshot")
     return event_id, seq, occurred_at
@@ -108,8 +112,11 @@ def _validated(raw: Any, station: Station) -> tuple[str, int, datetime]:
 def apply_event(session: Session, station: Station, raw: Any, now: datetime) -> dict[str, Any]:
     """Apply one event inside the caller's transaction; returns its result item."""
     echoed_id = raw.get("id") if isinstance(raw, dict) and isinstance(raw.get("id"), str) else None
+    foreign = (isinstance(raw, dict) and isinstance(raw.get("application_no"), str)
+               and not raw["application_no"].startswith(station.code)
+               and village.may_act_on(session, station, raw))
     try:
-        event_id, seq, occurred_at = _validated(raw, station)
+        event_id, seq, occurred_at = _validated(raw, station, foreign)
     except Rejection as rejection:
         return _rejected(echoed_id, rejection.code)
     digest = event_digest(raw)
@@ -123,7 +130,10 @@ def apply_event(session: Session, station: Station, raw: Any, now: datetime) -> 
         if stored != digest:
             return _rejected(event_id, "id_reused")
         return {"id": event_id, "status": "duplicate"}
-    _project(session, station, raw, seq, occurred_at, now)
+    if foreign:  # a centre's act on its village point's case
+        village.project_centre_event(session, station, raw, now)
+    else:
+        _project(session, station, raw, seq, occurred_at, now)
     return {"id": event_id, "status": "applied"}
 
 

@@ -219,6 +219,16 @@ def create_app(
         station()
         return jsonify(store.calendar_delta(_cursor()))
 
+    @app.get("/v1/village/batches/<number>")
+    def village_batch(number: str) -> Response:
+        row = station()
+        if not re.fullmatch(r"[0-9A-Z]{10,64}", number):
+            raise PlatformProblem(400, "bad_batch_number", "交接单编号格式不正确。")
+        found = store.village_batch(row, number)
+        if found is None:
+            raise PlatformProblem(404, "unknown_batch", "平台上没有本中心的这张交接单（代办点可能尚未同步）。")
+        return jsonify(found)
+
     @app.get("/v1/centre/applications")
     def centre_applications() -> Response:
         row = station()

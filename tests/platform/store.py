@@ -24,7 +24,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from clerk_app.domain.check_code import SECRET_BYTES, code_matches, decode_secret, encode_secret
-from tests.platform import centre, ledger, progress_data, trail
+from tests.platform import centre, ledger, progress_data, trail, village
 from tests.platform.models import (
     Application,
     Base,
@@ -386,6 +386,13 @@ class PlatformStore:
                 query = query.where(CalendarYear.revision > since)
             years = [row.document for row in session.scalars(query)]
         return {"cursor": str(newest), "years": years}
+
+    # ------------------------------------------------------------------ village points
+
+    def village_batch(self, station: Station, number: str) -> dict[str, Any] | None:
+        """A 材料交接单 with its cases, for a station of the slip's centre (else None)."""
+        with self._reading() as session:
+            return village.batch(session, station, number)
 
     # ------------------------------------------------------------------ centre
 
