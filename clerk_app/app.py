@@ -10,6 +10,7 @@ from clerk_app.logging_setup import setup_logging
 from clerk_app.services.accounts import AccountService
 from clerk_app.services.application_view import ApplicationViewService
 from clerk_app.services.attachments.service import AttachmentService
+from clerk_app.services.bundles.service import BundleService
 from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.centre_log import CentreLog, StationCentreSource
@@ -75,6 +76,7 @@ class Services:
     figures: FiguresService
     reassign: ReassignService
     attachments: AttachmentService
+    bundles: BundleService
 
     def close(self) -> None:
         self.ctx.db.close()
@@ -120,6 +122,8 @@ def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool
         figures=FiguresService(reports),
         reassign=ReassignService(ctx),
         attachments=AttachmentService(ctx),
+        bundles=BundleService(ctx, catalogue, IntakeService(ctx, catalogue, calendar.calendar),
+                              calendar.calendar),
     )
     log.info("services ready on %s", config.database_path.name)
     return services
