@@ -28,6 +28,9 @@ from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.i18n import _
 from clerk_app.services.accounts import AccountError
+from clerk_app.services.attachments.normalize import AttachmentRefused
+from clerk_app.services.attachments.page_files import PageDamaged
+from clerk_app.services.attachments.service import AttachmentError
 from clerk_app.services.clock import ClockError
 from clerk_app.services.handover import ResultsError
 from clerk_app.services.intake import IntakeError
@@ -40,7 +43,8 @@ log = logging.getLogger(__name__)
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
-    CalendarImportError, ClockError, ReportError, ReassignError)
+    CalendarImportError, ClockError, ReportError, ReassignError,
+    AttachmentRefused, AttachmentError, PageDamaged)
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
 _QUIET_MODULES = ("sqlalchemy", "sqlite3")

@@ -38,5 +38,6 @@ HELP_LINES = (
     _("通知书预览中：Ctrl+P 打印　Ctrl+Shift+P 快速打印（默认打印机）　Ctrl+S 另存为 PDF　Esc 关闭"),
     _("F6 今日办件　F7 在办/预警　F8 容缺待补；列表中 Enter 打开办件"),
     _("F4 出件　Shift+F4 邮寄送达　Ctrl+Alt+S 中心设置　F9 立即同步"),
+    _("材料页面：Ctrl+J 从文件添加　Ctrl+K 高拍仪拍摄（空格拍一页，Enter 完成）　Ctrl+Shift+J 查看与整理（Ctrl+←/→ 调整顺序，Delete 删除）"),
     _("Ctrl+D　未完成的草稿；F5 刷新今日办件；Ctrl+O 导入事项目录；F1 本帮助"),
 )

@@ -25,6 +25,7 @@ from clerk_app.ui import keymap
 from clerk_app.ui.application_actions import ApplicationActions
 from clerk_app.ui.application_dialog import ApplicationDialog
 from clerk_app.ui.application_search import ApplicationSearchDialog
+from clerk_app.ui.attachments.pages_controller import PagesController, owner_of_intake
 from clerk_app.ui.catalogue_import import CatalogueImporter
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.intake.drafts_dialog import DraftRow, DraftsDialog
@@ -81,6 +82,10 @@ class MainWindow(QMainWindow):
         self.controller = IntakeController(
             self.page, services.intake, catalogue, services.intake.draft_revision, actor, self.taskman, self.reporter, services.ctx.today,
             parent=self)
+        self.pages = PagesController(
+            self.page.pages_strip, services.attachments, self.taskman, actor,
+            lambda: owner_of_intake(self.controller), self.page.checklist,
+            self.page.checklist_model, self)
         self.importer = CatalogueImporter(catalogue, services.matters, actor, self.taskman,
                                           self.reporter, self)
         self.status = StationStatusBar(actor, self.settings, self._day)

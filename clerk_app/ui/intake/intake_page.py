@@ -27,6 +27,7 @@ from clerk_app.domain.remedy import refusal_basis
 from clerk_app.i18n import _
 from clerk_app.services.intake import Assessment
 from clerk_app.services.intake_form import FieldProblem, IntakeForm
+from clerk_app.ui.attachments.pages_strip import PagesStrip
 from clerk_app.ui.intake.applicant_section import ApplicantSection
 from clerk_app.ui.intake.checklist_model import ChecklistModel
 from clerk_app.ui.intake.checklist_view import ChecklistTable
@@ -71,6 +72,7 @@ class IntakePage(QWidget):
         self.checklist_model = ChecklistModel(today)
         self.checklist = ChecklistTable(self.checklist_model)
         self.checklist_hint = MessageLine()
+        self.pages_strip = PagesStrip()
         self.decision = DecisionPanel()
 
         applicant_box = QGroupBox(_("① 申请人 (Alt+1)"))
@@ -79,6 +81,7 @@ class IntakePage(QWidget):
         checklist_layout = QVBoxLayout(checklist_box)
         checklist_layout.addWidget(self.checklist)
         checklist_layout.addWidget(self.checklist_hint)
+        checklist_layout.addWidget(self.pages_strip)
         decision_box = QGroupBox(_("③ 受理决定 (Alt+3)"))
         QVBoxLayout(decision_box).addWidget(self.decision)
 
