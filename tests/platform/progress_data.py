@@ -269,7 +269,7 @@ def _fill_steps(
             steps.append(Step("审批中", _shown_day(_day(review.changed_at)) if review else "",
                               "done" if review else "skipped"))
             steps.append(Step("办结", _shown_day(_day(done.changed_at)), "done",
-                              DONE_STATUSES[done.status]))
+                              "" if done.status == "completed" else DONE_STATUSES[done.status]))
         elif latest_review is not None:
             steps.append(Step("审批中", _shown_day(_day(review.changed_at)) if review else "",
                               "current", REVIEW_STATUSES[latest_review.status]))
@@ -300,6 +300,7 @@ def _fill_steps(
     view.steps = steps
     if finished:
         view.owed = []
+        view.due_provisional = False
 
 
 def _fill_bundle(session: Session, view: CaseView, snapshot: dict[str, Any]) -> None:
