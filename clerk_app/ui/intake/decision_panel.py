@@ -28,6 +28,7 @@ from clerk_app.domain.remedy import LICENCE_REFUSAL_BASIS
 from clerk_app.i18n import _
 from clerk_app.services.intake import Assessment, ConfirmResult
 from clerk_app.services.intake_form import FieldProblem
+from clerk_app.services.village.collection import CollectResult
 from clerk_app.ui.widgets import ERROR_COLOUR, NOTE_COLOUR, OK_COLOUR, plain_label
 
 CONFIRM_KEYS = "Ctrl+Enter"
@@ -58,6 +59,7 @@ class DecisionPanel(QWidget):
 
     changed = Signal()
     confirm_requested = Signal()
+    collect_mode = False  # set_collect_mode(): an agent 代收 the matter
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -207,6 +209,20 @@ class DecisionPanel(QWidget):
         self.correction.setVisible(bool(problems))
         self._show_blockers(list(assessment.check.blockers), list(assessment.field_problems))
         self.confirm.setText(confirm_text(outcome))
+        if self.collect_mode:  # 代办员: the centre decides; the agent receives (代收)
+            self.outcome.setText(_("代收：交中心受理（按材料情况中心将作「{o}」）").format(
+                o=outcome.label))
+            self.confirm.setText(_("代收（交中心受理）"))
+
+    def set_collect_mode(self, collect: bool) -> None:
+        """An agent receives this matter for the centre (代收): 不予受理 is shown disabled with
+        the reason, and the confirm button says 代收 instead of 受理."""
+        self.collect_mode = collect
+        if collect and self.refuse.isChecked():
+            self.refuse.setChecked(False)
+        self.refuse.setEnabled(not collect)
+        self.refuse.setToolTip(_("代办员不能作不予受理决定：受理、不予受理由中心作出")
+                               if collect else "")
 
     def _show_blockers(self, blockers: list[str], fields: list[FieldProblem]) -> None:
         lines = [f"• {m}" for m in blockers] + [f"• {p.message}" for p in fields]
@@ -230,6 +246,8 @@ class DecisionPanel(QWidget):
     def set_editable(self, editable: bool) -> None:
         for widget in (self.refuse, self.ground, self.reason, self.basis, self.confirm):
             widget.setEnabled(editable)
+        if self.collect_mode:
+            self.refuse.setEnabled(False)
         self._ground_changed()
         if not editable:
             self.redirect.setEnabled(False)
@@ -245,6 +263,19 @@ class DecisionPanel(QWidget):
             details.append(_("承诺办结日：{due}").format(due=due))
         details.append(_("跑动次数：{n}").format(n=result.visits))
         details.append(_("按 F2 开始下一件"))
+        self.result_details.setText("\n".join(details))
+        self.result_details.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.result.show()
+
+    def show_collected(self, result: CollectResult) -> None:
+        """After 代收: the number, what is still missing and what needs the applicant."""
+        self.result_title.setText(_("已代收（交中心受理）"))
+        self.result_number.setText(_("办件编号 {number}").format(number=result.application_number))
+        details = [_("请打印代办回执交申请人（村务 → 代办回执）")]
+        if result.missing:
+            details.append(_("一次性告知还缺：{m}").format(m="、".join(result.missing)))
+        details.extend(result.appearance)
+        details.append(_("跑动次数：{n}").format(n=result.visits))
         self.result_details.setText("\n".join(details))
         self.result_details.setStyleSheet(f"color: {NOTE_COLOUR};")
         self.result.show()

@@ -16,6 +16,8 @@ from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.context import Actor
 from clerk_app.services.intake import Assessment, ConfirmResult, IntakeService
 from clerk_app.services.intake_form import IntakeForm, PersonInput, form_problems
+from clerk_app.services.village.collection import CollectionService, CollectResult
+from clerk_app.services.village.powers import must_collect
 from clerk_app.ui.errors import ErrorReporter, is_user_error, problems_of
 from clerk_app.ui.intake import draft_keeper
 from clerk_app.ui.intake.draft_keeper import DraftSlot
@@ -34,6 +36,7 @@ class IntakeController(QObject):
     """
 
     confirmed = Signal(object)
+    collected = Signal(str)  # an agent's 代收: the application number
     status = Signal(str)
 
     def __init__(self, page: IntakePage, intake: IntakeService, catalogue: CatalogueService,
@@ -205,6 +208,7 @@ class IntakeController(QObject):
         form = form or self.page.form()
         try:
             assessment = self.intake.assess(form, self.today())
+            self.page.decision.set_collect_mode(must_collect(self.actor, assessment.matter))
             everything = form_problems(replace(form, overrides={}), self.today())
         except Exception as exc:  # a fault of the program: report, keep the form
             self.reporter.program_error(exc, _("核对材料与申请人信息"))
@@ -222,7 +226,8 @@ class IntakeController(QObject):
         assessment = self.assess(form)
         if assessment is None:
             return
-        if not assessment.can_confirm:
+        collect = self.page.decision.collect_mode
+        if not (assessment.can_confirm or (collect and not assessment.field_problems)):
             self._reveal = True
             self.page.applicant.reveal_all()
             self.assess(form)
@@ -233,6 +238,13 @@ class IntakeController(QObject):
         self.busy = True
         self.page.set_editable(False)
         self.status.emit(_("正在确认……"))
+        if collect:  # 代办员 代收: the centre decides
+            collection = CollectionService(self.intake.ctx, self.intake)
+            self.taskman.write(lambda: collection.collect(self.actor, slot.draft_id, form),
+                               on_success=lambda result: self._collected(slot, result),
+                               on_error=lambda exc: self._confirm_failed(slot, exc),
+                               context=_("代收"))
+            return
         self.taskman.write(lambda: draft_keeper.confirm(slot, self.intake, self.actor, form),
                            on_success=lambda result: self._confirmed(slot, result),
                            on_error=lambda exc: self._confirm_failed(slot, exc),
@@ -248,6 +260,18 @@ class IntakeController(QObject):
         self.status.emit(_("已确认：{outcome}，办件编号 {n}").format(
             outcome=result.outcome.label, n=result.application_number))
         self.confirmed.emit(result)
+
+    def _collected(self, slot: DraftSlot, result: CollectResult) -> None:
+        self.busy = False
+        if slot is not self.slot:
+            return
+        slot.closed = True
+        self.done = True
+        self.page.decision.show_collected(result)
+        self.page.decision.confirm.setEnabled(False)
+        self.status.emit(_("已代收，办件编号 {n}：请打印代办回执").format(
+            n=result.application_number))
+        self.collected.emit(result.application_number)
 
     def _confirm_failed(self, slot: DraftSlot, exc: Exception) -> None:
         self.busy = False
