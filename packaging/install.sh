@@ -14,6 +14,7 @@ apt_packages=(python3-venv python3-pip libegl1 libgl1 libglib2.0-0 libfontconfig
               libxcb-xkb1 libnss3 libasound2 cups-client)
 if [ "$with_tests" = 1 ]; then
   apt_packages+=(poppler-utils xvfb xauth)
+  apt_packages+=(chromium)  # the progress page's browser tests (Playwright drives it)
 fi
 
 if command -v apt-get >/dev/null 2>&1; then
