@@ -61,7 +61,7 @@ def receipt_story(data: ReceiptData) -> list[Flowable]:
     if data.missing:
         for i, name in enumerate(data.missing, start=1):
             story.append(para(f"{i}. {name}"))
-        story.append(para(_("以上材料请一次备齐，交代办员或直接交中心窗口；此前代办员不能替您补写。"),
+        story.append(para(_("以上是缺少的全部材料，请一次备齐，交代办员或直接交中心窗口。"),
                           "note"))
     else:
         story.append(para(_("材料齐全，无需补交。")))

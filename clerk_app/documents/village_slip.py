@@ -44,21 +44,21 @@ def slip_story(data: SlipData) -> list[Flowable]:
         c=data.centre_name, t=data.created_at.strftime("%Y-%m-%d %H:%M"), k=len(data.cases))))
     story.append(Spacer(1, 2 * mm))
     w = FRAME_WIDTH
-    rows = [[_("序号"), _("办件编号 / 事项"), _("申请人"), _("材料（实收/应交）"), _("核对")]]
+    rows = [[_("序号"), _("办件编号"), _("事项"), _("申请人"), _("材料（实收/应交）"), _("核对")]]
     for i, case in enumerate(data.cases, start=1):
         materials = "；".join(
             _("{name} {f}{c}/{r}份").format(name=m.name, f=m.form_received or m.form_required,
                                             c=m.copies_received, r=m.copies_required)
             for m in case.materials if m.copies_received or m.copies_required)
-        rows.append([str(i), f"{case.number}\n{case.matter_name}", case.applicant_masked,
+        rows.append([str(i), case.number, case.matter_name, case.applicant_masked,
                      materials, "□"])
-    story.append(table(rows, [0.07 * w, 0.30 * w, 0.12 * w, 0.43 * w, 0.08 * w]))
+    story.append(table(rows, [0.06 * w, 0.31 * w, 0.16 * w, 0.09 * w, 0.31 * w, 0.07 * w]))
     story.append(Spacer(1, 6 * mm))
     story.append(para(_("以上办件的纸质材料已当面点交，份数无误。")))
     story.append(Spacer(1, 6 * mm))
-    story.append(para(_("移交人（代办员）签名：________________　　日期：______年____月____日")))
+    story.append(para(_("移交人（代办员）签名：______________　日期：______年____月____日")))
     story.append(Spacer(1, 5 * mm))
-    story.append(para(_("接收人（中心窗口人员）签名：________________　　日期：______年____月____日")))
+    story.append(para(_("接收人（中心窗口人员）签名：______________　日期：____年___月___日")))
     return story
 
 
