@@ -30,6 +30,7 @@ from clerk_app.services.ratings import RatingService
 from clerk_app.services.reassign import ReassignService
 from clerk_app.services.reports import ReportService
 from clerk_app.services.sync_store import StationSyncStore
+from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import Database
 from clerk_app.sync.api import PlatformAdapter
 
@@ -82,11 +83,16 @@ class Services:
         self.ctx.db.close()
 
 
-def open_services(config: Config, *, load_sample: bool = True, log_to_file: bool = True) -> Services:
-    """Open (and migrate) the database and build the services on it."""
+def open_services(config: Config, *, key: DataKey | None = None, load_sample: bool = True,
+                  log_to_file: bool = True) -> Services:
+    """Open (and migrate) the database and build the services on it.
+
+    `key` opens the SQLCipher-encrypted station database (clerk_app/services/station_access.py
+    unwraps it at sign-in); without one the file is plain SQLite (tests of other parts, benches,
+    the conversion source)."""
     if log_to_file:
         setup_logging(config.log_dir, config.log_level)
-    db = Database(config.database_path)
+    db = Database(config.database_path, key)
     ctx = ServiceContext(db=db, config=config)
     catalogue = CatalogueService(ctx)
     if load_sample:

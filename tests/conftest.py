@@ -15,10 +15,32 @@ from clerk_app.config import Config  # noqa: E402
 from clerk_app.services.context import SYSTEM_ACTOR, Actor  # noqa: E402
 from clerk_app.services.permissions import Role  # noqa: E402
 from clerk_app.services.settings import CentreSettings, save_settings  # noqa: E402
+from clerk_app.store import keys as key_store  # noqa: E402
+from clerk_app.store.cipher import DataKey  # noqa: E402
 
 pytest_plugins = ["tests.platform.fixtures"]
 
 TEST_PASSWORD = "counter2026"
+# The argon2id cost is a parameter stored with each key copy; the shared fixtures use a small
+# one (5 ms instead of ~0.2 s per copy) so hundreds of tests stay quick. tests/integration/
+# test_at_rest.py and the CLI subprocess tests use the production cost.
+TEST_KDF_COST = key_store.KdfCost(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+
+
+@pytest.fixture
+def cheap_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(key_store, "DEFAULT_COST", TEST_KDF_COST)
+
+
+def station_key(data_dir: Path) -> DataKey:
+    """A data key and its key file for a new station in `data_dir` (copies are added as the
+    accounts are created), as the setup does."""
+    key = DataKey.generate()
+    keys = key_store.KeyFile.create(key_store.key_file_path(Config(data_dir=data_dir)
+                                                            .database_path), key)
+    keys.new_recovery(key)
+    keys.save()
+    return key
 
 
 @pytest.fixture
@@ -27,9 +49,10 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def services(data_dir: Path) -> Iterator[Services]:
-    """Services on a new SQLite file with the bundled catalogue and a configured station."""
-    svc = open_services(Config(data_dir=data_dir), log_to_file=False)
+def services(data_dir: Path, cheap_kdf: None) -> Iterator[Services]:
+    """Services on a new SQLCipher-encrypted file (key file beside it, as users run it) with
+    the bundled catalogue and a configured station."""
+    svc = open_services(Config(data_dir=data_dir), key=station_key(data_dir), log_to_file=False)
     save_settings(svc.ctx, SYSTEM_ACTOR, CentreSettings(
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001",
         address="青石镇人民路18号", phone="028-84561234", notice_serial_prefix="青便受",

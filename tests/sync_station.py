@@ -19,6 +19,7 @@ from clerk_app.services.context import SYSTEM_ACTOR, Actor
 from clerk_app.services.intake_form import IntakeForm, PersonInput
 from clerk_app.services.permissions import Role
 from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import Application, OutboxEvent
 from clerk_app.sync.engine import adapter_factory
 from clerk_app.sync.registration import register_station
@@ -33,11 +34,26 @@ def open_station(data_dir: Path, station_code: str, platform_url: str = "", *,
     """Services on `data_dir`, set up as `station_code` (region 6 digits + station 3)."""
     config = Config(data_dir=data_dir, platform_url=platform_url, connect_timeout_s=2.0,
                     read_timeout_s=read_timeout)
-    services = open_services(config, load_sample=load_sample, log_to_file=False)
+    services = open_services(config, key=_station_key(data_dir), load_sample=load_sample,
+                             log_to_file=False)
     save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
         centre_name="青石镇便民服务中心", region_code=station_code[:6],
         station_code=station_code[6:]), first_setup=True)
     return services
+
+
+# Each station in this process is encrypted as users run it; its key is kept here so that a
+# test can close and reopen the station (a subprocess would sign in with PASSWORD instead).
+_KEYS: dict[Path, DataKey] = {}
+
+
+def _station_key(data_dir: Path) -> DataKey:
+    folder = data_dir.resolve()
+    if folder not in _KEYS:
+        from tests.conftest import station_key
+
+        _KEYS[folder] = station_key(data_dir)
+    return _KEYS[folder]
 
 
 def make_clerk(services: Services) -> Actor:

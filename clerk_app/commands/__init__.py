@@ -11,8 +11,7 @@ import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from clerk_app.app import Services, open_services
-from clerk_app.config import load_config
+from clerk_app.app import Services
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SET_UP = 0, 1, 2, 3
 
@@ -21,8 +20,11 @@ SubParsers = argparse._SubParsersAction
 
 @contextmanager
 def services_for(args: argparse.Namespace, *, load_sample: bool = True) -> Iterator[Services]:
-    """Open the services on the data directory named by --data-dir (or the default)."""
-    services = open_services(load_config(args.data_dir), load_sample=load_sample)
+    """Open the services on the data directory named by --data-dir (or the default), signed
+    in as --user (password from CLERK_PASSWORD or a prompt) or with the machine copy."""
+    from clerk_app.commands.access import open_for_command
+
+    services = open_for_command(args, load_sample=load_sample)
     try:
         yield services
     finally:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from clerk_app.commands import EXIT_NOT_SET_UP, EXIT_OK, SubParsers, services_for
+from clerk_app.commands.access import PASSWORD_ENV, print_recovery_code
+from clerk_app.config import load_config
 from clerk_app.i18n import _
 from clerk_app.services.context import SYSTEM_ACTOR
 from clerk_app.services.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.station_access import StationState, set_up, station_state
 
 
 def register(sub: SubParsers) -> None:
@@ -42,12 +46,22 @@ def register(sub: SubParsers) -> None:
 
 
 def _setup(args: argparse.Namespace) -> int:
-    with services_for(args) as services:
-        save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
-            centre_name=args.centre_name, region_code=args.region, station_code=args.station),
-            first_setup=True)
-        if not services.accounts.has_accounts():
-            services.accounts.create_first_admin(args.admin, args.admin_name, args.password)
+    """A new station: data key, key file, encrypted database, administrator, and the recovery
+    code printed once. On a station already set up: the settings are saved again (signed in
+    as --user, or as --admin with --password)."""
+    settings = CentreSettings(centre_name=args.centre_name, region_code=args.region,
+                              station_code=args.station)
+    config = load_config(args.data_dir)
+    if station_state(config) is StationState.NEW:
+        opened = set_up(config, settings, args.admin, args.admin_name, args.password)
+        opened.services.close()
+        print_recovery_code(opened.recovery_code or "")
+    else:
+        if not getattr(args, "user", None):
+            args.user = args.admin
+            os.environ.setdefault(PASSWORD_ENV, args.password)
+        with services_for(args) as services:
+            save_settings(services.ctx, SYSTEM_ACTOR, settings, first_setup=True)
     print(_("站点已设置：{name}（{region}{station}）").format(
         name=args.centre_name, region=args.region, station=args.station))
     return EXIT_OK

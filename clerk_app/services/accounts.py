@@ -1,4 +1,9 @@
-"""Local accounts (账号): first administrator, sign-in with argon2 hashes and lockout."""
+"""Local accounts (账号): first administrator, sign-in with argon2 hashes and lockout.
+
+On an encrypted station every active account also has its own wrapped copy of the data key in
+the key file (clerk_app/store/keys.py): creating an account or resetting/changing a password
+(re-)wraps that account's copy, disabling an account removes it.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from clerk_app.i18n import _
 from clerk_app.services.context import SYSTEM_ACTOR, Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, Role, require
+from clerk_app.store.keys import KeyFile, key_file_path
 from clerk_app.store.models import User
 
 log = logging.getLogger(__name__)
@@ -87,6 +93,7 @@ class AccountService:
             session.flush()
             audit(session, actor, "account_created", "user", username, now,
                   after={"role": role.value, "window": window})
+            self._put_key_copy(username, password)  # before the commit: no account without it
             return Actor(user.id, user.username, user.display_name, user.role, user.window)
 
     def sign_in(self, username: str, password: str) -> Actor:
@@ -125,6 +132,11 @@ class AccountService:
                 user.locked_until = None
                 if self._hasher.check_needs_rehash(user.password_hash):
                     user.password_hash = self._hasher.hash(password)
+                if self._lacks_key_copy(user.username):
+                    # signed in on an open database (switch user, after a conversion): the
+                    # password is proven, so this account gets its copy for the next start
+                    self._put_key_copy(user.username, password)
+                    audit(session, actor, "key_copy_created", "user", user.username, now)
                 audit(session, actor, "signed_in", "user", user.username, now)
         if failure is not None:
             raise AccountError(failure)
@@ -155,6 +167,8 @@ class AccountService:
             user.active = active
             audit(session, actor, "account_enabled" if active else "account_disabled", "user",
                   username, self.ctx.now())
+            if not active:  # the password of someone who left no longer opens the data
+                self._remove_key_copy(username)
 
     def reset_password(self, actor: Actor, username: str, new_password: str) -> None:
         require(self.ctx, actor, Permission.MANAGE_ACCOUNTS)
@@ -165,6 +179,80 @@ class AccountService:
             user.failed_logins = 0
             user.locked_until = None
             audit(session, actor, "password_reset", "user", username, self.ctx.now())
+            if user.active:
+                self._put_key_copy(username, new_password)
+
+    def change_own_password(self, actor: Actor, old_password: str, new_password: str) -> None:
+        """The signed-in user changes their password; only their own key copy is re-wrapped."""
+        _check_password(new_password)
+        if new_password == old_password:
+            raise AccountError(_("新密码不能与原密码相同"))
+        with self.ctx.db.transaction() as session:
+            user = session.get(User, actor.user_id)
+            if user is None or not user.active:
+                raise AccountError(_("该账号已停用，请联系管理员"))
+            try:
+                self._hasher.verify(user.password_hash, old_password)
+            except (VerificationError, InvalidHashError):
+                raise AccountError(_("原密码不正确")) from None
+            user.password_hash = self._hasher.hash(new_password)
+            audit(session, actor, "password_changed", "user", user.username, self.ctx.now())
+            self._put_key_copy(user.username, new_password)
+
+    def recover_admin(self, username: str, new_password: str) -> Actor:
+        """After the recovery code opened the data: an administrator gets a new password."""
+        _check_password(new_password)
+        with self.ctx.db.transaction() as session:
+            user = self._user(session, username)
+            if user.role != Role.ADMIN.value or not user.active:
+                raise AccountError(_("「{u}」不是启用中的管理员账号").format(u=username))
+            user.password_hash = self._hasher.hash(new_password)
+            user.failed_logins = 0
+            user.locked_until = None
+            actor = Actor(user.id, user.username, user.display_name, user.role, user.window)
+            audit(session, actor, "password_recovered", "user", username, self.ctx.now())
+            self._put_key_copy(username, new_password)
+            return actor
+
+    def admins(self) -> list[str]:
+        """User names of the active administrators (the recovery dialog offers them)."""
+        with self.ctx.db.reading() as session:
+            return list(session.scalars(select(User.username).where(
+                User.role == Role.ADMIN.value, User.active.is_(True)).order_by(User.username)))
+
+    def accounts_without_key_copy(self) -> list[str]:
+        """Active accounts that cannot sign in at start (no key copy): they need a reset."""
+        if self.ctx.db.key is None:
+            return []
+        keys = KeyFile.load(key_file_path(self.ctx.db.path))
+        with self.ctx.db.reading() as session:
+            return [name for name in session.scalars(select(User.username).where(
+                User.active.is_(True)).order_by(User.username)) if not keys.has_account(name)]
+
+    # -- key copies (only on an encrypted database) --------------------------------------------
+
+    def _put_key_copy(self, username: str, password: str) -> None:
+        key = self.ctx.db.key
+        if key is None:
+            return
+        keys = KeyFile.load_or_create(key_file_path(self.ctx.db.path), key)
+        keys.put_account(username, password, key)
+        keys.save()
+
+    def _remove_key_copy(self, username: str) -> None:
+        if self.ctx.db.key is None:
+            return
+        keys = KeyFile.load(key_file_path(self.ctx.db.path))
+        if keys.remove_account(username):
+            keys.save()
+
+    def _lacks_key_copy(self, username: str) -> bool:
+        if self.ctx.db.key is None:
+            return False
+        try:
+            return not KeyFile.load(key_file_path(self.ctx.db.path)).has_account(username)
+        except FileNotFoundError:
+            return True
 
     @staticmethod
     def _user(session: Session, username: str) -> User:

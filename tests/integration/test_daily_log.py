@@ -38,8 +38,10 @@ from clerk_app.services.reports import (
     ReportService,
 )
 from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import Applicant, Application, AuditEntry, Visit
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
+from tests.conftest import station_key
 from tests.documents.pdf_tools import pdf_fonts, require_poppler, squeezed
 from tests.platform.runner import start_platform
 from tests.platform.samples import make_event
@@ -50,31 +52,34 @@ HEADERS = ("序号", "办件编号", "收件时间", "事项", "申请人", "办
            "预警", "办结日", "跑动", "窗口", "经办人")
 
 
-def _open(folder: Path) -> Services:
-    services = open_services(Config(data_dir=folder), log_to_file=False)
+def _open(folder: Path, key: DataKey) -> Services:
+    services = open_services(Config(data_dir=folder), key=key, log_to_file=False)
     services.ctx.clock = lambda: NOW
     return services
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A station with ~90 demo applications today and ~60 over the 12 days before (once)."""
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DataKey]:
+    """A station with ~90 demo applications today and ~60 over the 12 days before (once);
+    encrypted, the demo clerks hold key copies (password demo2026pass)."""
     folder = tmp_path_factory.mktemp("demo_station")
-    services = _open(folder)
+    key = station_key(folder)
+    services = _open(folder, key)
     save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001"),
         first_setup=True)
     generate_demo(services, 90, 1, seed=7)
     generate_demo(services, 60, 12, seed=8)
     services.close()
-    return folder
+    return folder, key
 
 
 @pytest.fixture
-def station(tmp_path: Path, template: Path) -> Iterator[Services]:
-    for part in template.glob("clerk.sqlite*"):
+def station(tmp_path: Path, template: tuple[Path, DataKey]) -> Iterator[Services]:
+    folder, key = template
+    for part in [*folder.glob("clerk.sqlite*"), folder / "clerk.keys"]:
         shutil.copy2(part, tmp_path / part.name)
-    services = _open(tmp_path)
+    services = _open(tmp_path, key)
     yield services
     services.close()
 
@@ -319,21 +324,23 @@ def test_centre_log_online_then_offline(station: Services, tmp_path: Path) -> No
     assert entry is not None and entry.after is not None and entry.after["complete"] is False
 
 
-def test_report_daily_from_the_command_line(station: Services, tmp_path: Path) -> None:
+def test_report_daily_from_the_command_line(station: Services, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = station.ctx.config.data_dir
     station.close()
+    monkeypatch.setenv("CLERK_PASSWORD", "demo2026pass")
     pdf, xlsx = tmp_path / "out" / "log.pdf", tmp_path / "log.xlsx"
     assert cli_main(["--data-dir", str(data_dir), "report", "daily", "--date", DAY.isoformat(),
-                     "--window", "民生事务", "--out", str(pdf)]) == 0
+                     "--user", "chenjing", "--window", "民生事务", "--out", str(pdf)]) == 0
     assert pdf.read_bytes().startswith(b"%PDF") and "民生事务窗口" in "".join(
         pdftotext(pdf.read_bytes(), "-layout"))
-    assert cli_main(["--data-dir", str(data_dir), "report", "daily", "--date", DAY.isoformat(),
-                     "--to", DAY.isoformat(), "--out", str(xlsx)]) == 0
+    assert cli_main(["--data-dir", str(data_dir), "--user", "chenjing", "report", "daily",
+                     "--date", DAY.isoformat(), "--to", DAY.isoformat(), "--out", str(xlsx)]) == 0
     assert load_workbook(xlsx)["台账"].max_row >= 90
-    assert cli_main(["--data-dir", str(data_dir), "report", "daily", "--date", DAY.isoformat(),
-                     "--centre", "--out", str(tmp_path / "c.pdf")]) == 4
-    assert cli_main(["--data-dir", str(data_dir), "report", "daily", "--date", DAY.isoformat(),
-                     "--out", str(tmp_path / "log.txt")]) == 2
+    assert cli_main(["--data-dir", str(data_dir), "--user", "chenjing", "report", "daily",
+                     "--date", DAY.isoformat(), "--centre", "--out", str(tmp_path / "c.pdf")]) == 4
+    assert cli_main(["--data-dir", str(data_dir), "--user", "chenjing", "report", "daily",
+                     "--date", DAY.isoformat(), "--out", str(tmp_path / "log.txt")]) == 2
 
 
 def test_a_name_beyond_the_main_face_is_printed(station: Services) -> None:

@@ -38,6 +38,7 @@ from clerk_app.services.permissions import PermissionDenied
 from clerk_app.services.postal import PostalService
 from clerk_app.services.ratings import RatingService
 from clerk_app.store.models import Application, AuditEntry, HandoverRecord, OutboxEvent, Visit
+from tests.conftest import TEST_PASSWORD
 from tests.documents.pdf_tools import pdf_text, require_poppler, squeezed
 from tests.factories import catalogue_doc, matter_doc
 
@@ -344,16 +345,19 @@ def test_handover_needs_the_permission(svc: Results, clerk: Actor) -> None:
 
 
 def test_cli_prints_the_owed_list_masked_and_the_figures(
-        svc: Results, clerk: Actor, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        svc: Results, clerk: Actor, data_dir: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     number = take_in(svc, clerk, deferred_until=date(2026, 12, 3))
-    assert cli_main(["--data-dir", str(data_dir), "results", "owed", "--all"]) == 0
+    monkeypatch.setenv("CLERK_PASSWORD", TEST_PASSWORD)
+    assert cli_main(["--data-dir", str(data_dir), "--user", "zhangli", "results", "owed",
+                     "--all"]) == 0
     out = capsys.readouterr().out
     assert number in out and "家庭收入及财产状况声明" in out and "阻止出件" in out
     assert APPLICANT.mobile not in out and APPLICANT.mobile[-4:] in out
-    assert cli_main(["--data-dir", str(data_dir), "results", "figures",
+    assert cli_main(["--data-dir", str(data_dir), "results", "figures", "--user", "zhangli",
                      "--from", "2026-11-01", "--to", "2026-11-30"]) == 0
     assert "★★★★★ 非常满意：0" in capsys.readouterr().out
-    assert cli_main(["--data-dir", str(data_dir), "results", "figures",
+    assert cli_main(["--data-dir", str(data_dir), "--user", "zhangli", "results", "figures",
                      "--from", "2026-11-30", "--to", "2026-11-01"]) == 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from clerk_app.services.intake_form import IntakeForm, PersonInput
 from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied, Role
 from clerk_app.store.models import AuditEntry, Decision
+from tests.conftest import TEST_PASSWORD
 from tests.factories import catalogue_doc, matter_doc
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -145,14 +147,15 @@ def test_cli_writes_the_notice_as_a_reprint(svc: Services, clerk: Actor, data_di
                                             tmp_path: Path) -> None:
     number = confirm(svc, clerk)
     out = tmp_path / "out.pdf"
+    env = {**os.environ, "CLERK_PASSWORD": TEST_PASSWORD}  # signs in as --user zhangli
     done = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir),
-                           "notice", number, "--out", str(out)], capture_output=True, text=True,
-                          cwd=ROOT)
+                           "--user", "zhangli", "notice", number, "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stderr
     assert number in pdf_text(out.read_bytes(), tmp_path)
     missing = subprocess.run([sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir),
-                              "notice", "123", "--out", str(out)], capture_output=True, text=True,
-                             cwd=ROOT)
+                              "notice", "123", "--user", "zhangli", "--out", str(out)],
+                             capture_output=True, text=True, cwd=ROOT, env=env)
     assert missing.returncode == 1 and "找不到办件编号" in missing.stderr
 
 

@@ -359,7 +359,8 @@ def test_sync_command_exit_codes(tmp_path: Path, station_code: str,
     clerk = make_clerk(services)
     number = confirm_intake(services, clerk, bundled_matter(services))
     services.close()
-    args = ["--data-dir", str(data), "sync"]
+    monkeypatch.setenv("CLERK_PASSWORD", "counter2026")
+    args = ["--data-dir", str(data), "--user", "zhangli", "sync"]
     assert cli_main([*args, "--once"]) == 5  # no platform address
     monkeypatch.setenv("CLERK_PLATFORM_URL", reference_platform.url)
     assert cli_main([*args, "--once"]) == 5  # not registered
