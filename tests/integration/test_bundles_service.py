@@ -14,6 +14,7 @@ from clerk_app.domain.bundles import Bundle
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.fake_people import FakePeople
+from clerk_app.domain.numbering import format_number
 from clerk_app.services.bundles.form import BundleForm
 from clerk_app.services.bundles.service import BundleService, bundle_status
 from clerk_app.services.context import Actor
@@ -185,4 +186,4 @@ def test_a_failure_midway_rolls_back_every_member(at_counter: Services, clerk: A
 
 def test_unknown_number_is_told_in_chinese(at_counter: Services, clerk: Actor) -> None:
     with pytest.raises(IntakeError, match="没有编号"):
-        at_counter.bundles.reopen(clerk, "51010400120261207000019")
+        at_counter.bundles.reopen(clerk, format_number("510104", "001", NOW.date(), 999))

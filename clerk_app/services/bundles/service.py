@@ -346,6 +346,15 @@ class BundleService:
 
     # -- the applicant comes back ---------------------------------------------------------
 
+    def is_bundle_number(self, number: str) -> bool:
+        """Whether `number` is a bundle's own number (not a member's)."""
+        parsed = parse_number(number)
+        if parsed is None:
+            return False
+        with self.ctx.db.reading() as session:
+            return session.scalars(select(BundleCase.id).where(
+                BundleCase.number == str(parsed))).first() is not None
+
     def bundle_number_of(self, number: str) -> str | None:
         """The bundle number for a bundle's or a member's number (None when it is neither)."""
         parsed = parse_number(number)
