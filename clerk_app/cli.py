@@ -15,6 +15,7 @@ from clerk_app import __version__
 from clerk_app.commands import EXIT_FAILED, EXIT_NOT_SET_UP, notice, report, results, station, sync
 from clerk_app.commands import attach as attach_command
 from clerk_app.commands import audit as audit_command
+from clerk_app.commands import backup as backup_command
 from clerk_app.commands import show as show_command
 from clerk_app.commands import keys as keys_command
 from clerk_app.commands.access import NotSetUp
@@ -23,7 +24,7 @@ from clerk_app.i18n import _
 from clerk_app.store.database import DatabaseUnavailable
 
 COMMAND_MODULES = (station, notice, results, report, sync, audit_command, attach_command,
-                   show_command)
+                   show_command, backup_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -38,6 +38,10 @@ class Config:
     sync_interval_s: int = 180
     idle_lock_minutes: int = 10
     log_level: str = "INFO"
+    backup_mirror_dir: str = ""  # a second folder for automatic backups (e.g. a USB stick)
+    backup_keep_daily: int = 7
+    backup_keep_pre_migration: int = 5
+    free_space_warning_mb: int = 500  # warn on start and hourly below this much free space
 
     @property
     def database_path(self) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from clerk_app.store.backup import read_header, unseal_file
 from clerk_app.store.database import SCHEMA_HEAD, Database, head_revision
 from clerk_app.store.models import Base
 
@@ -55,9 +56,11 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     connection.close()
     db = Database(path)
     try:
-        backups = list((tmp_path / "backups").glob("clerk-*.sqlite"))
+        backups = list((tmp_path / "backups").glob("clerk-pre-migration-*.clkbak"))
         assert len(backups) == 1
-        old = sqlite3.connect(backups[0])
+        assert read_header(backups[0])[0].schema == "0001"
+        unseal_file(backups[0], tmp_path / "old.sqlite", None)
+        old = sqlite3.connect(tmp_path / "old.sqlite")
         assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
         old.close()
         with db.engine.connect() as connection:
