@@ -143,7 +143,7 @@ class ClerkSyncV1Adapter:
                 )
             sent_headers["Authorization"] = f"Bearer {self.token}"
         if body is not None:
-            sent_headers["Content-Type"] = "application/json; charset=utf-8"
+            sent_headers.setdefault("Content-Type", "application/json; charset=utf-8")
             if gzipped:
                 sent_headers["Content-Encoding"] = "gzip"
         started = time.monotonic()
@@ -245,6 +245,7 @@ class ClerkSyncV1Adapter:
         return Registration(
             body["station"], body["token"], body["centre"], body.get("name", ""),
             progress=ProgressAddress(progress.get("url", ""), progress.get("secret", "")),
+            sync_file_key=str(body.get("sync_file_key") or ""),
         )
 
     def push_events(self, events: Sequence[Mapping[str, Any]]) -> PushResult:
@@ -393,6 +394,42 @@ class ClerkSyncV1Adapter:
             return ProgressAddress(etag=etag, not_modified=True)
         body = self._checked(answer, shapes.PROGRESS_ADDRESS, "/v1/progress-address")
         return ProgressAddress(body["url"], body["secret"], answer.headers.get("ETag"))
+
+    # -- material pages and sync files (clerk_app/sync/page_upload.py, sync_file.py) ------
+
+    def page_status(self, hashes: Sequence[str]) -> dict[str, tuple[int, bool]]:
+        """For each page hash: bytes the platform holds and whether it holds the page whole."""
+        from clerk_app.sync.page_upload import PAGE_STATUS_SHAPE
+
+        answer = self._request("POST", "/v1/pages/status",
+                               body=encode_json({"pages": list(hashes)}))
+        body = self._checked(answer, PAGE_STATUS_SHAPE, "/v1/pages/status")
+        return {item["sha256"]: (item["received"], item["complete"]) for item in body["pages"]}
+
+    def put_page_chunk(self, sha256: str, offset: int, size: int, media_type: str,
+                       chunk: bytes) -> tuple[int, bool]:
+        """Send bytes [offset, offset+len) of a page; (bytes now held, page whole)."""
+        from clerk_app.sync.page_upload import PAGE_CHUNK_SHAPE, PageOffsetMismatch
+
+        path = f"/v1/pages/{sha256}"
+        answer = self._request(
+            "PUT", path, params={"offset": str(offset), "size": str(size), "type": media_type},
+            body=chunk, headers={"Content-Type": "application/octet-stream"}, ok=(200, 409))
+        if answer.status == 409:
+            received = answer.body.get("received") if isinstance(answer.body, dict) else None
+            if not isinstance(received, int) or received < 0:
+                raise BadServerAnswer(f"{path}: 409 without the bytes received")
+            raise PageOffsetMismatch(received)
+        body = self._checked(answer, PAGE_CHUNK_SHAPE, path)
+        return body["received"], body["complete"]
+
+    def upload_sync_file(self, blob: bytes) -> dict[str, Any]:
+        """Relay a sealed sync file (this station need not be the one that wrote it)."""
+        answer = self._request("POST", "/v1/sync-files", body=blob,
+                               headers={"Content-Type": "application/octet-stream"})
+        if not isinstance(answer.body, dict):
+            raise BadServerAnswer("/v1/sync-files: answer is not an object")
+        return dict(answer.body)
 
     def close(self) -> None:
         """Close pooled connections."""

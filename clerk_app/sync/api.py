@@ -141,6 +141,8 @@ class Registration:
     name: str
     progress: ProgressAddress = ProgressAddress()
     """The progress page address and 查询码 secret (empty when the platform gave none)."""
+    sync_file_key: str = ""
+    """The platform's X25519 public key for sync files (URL-safe base64; empty: none given)."""
 
 
 @dataclass(frozen=True)

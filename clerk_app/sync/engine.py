@@ -43,6 +43,13 @@ from clerk_app.sync.api import (
 )
 from clerk_app.sync.backoff import Backoff
 from clerk_app.sync.http_batching import batch_events
+from clerk_app.sync.page_upload import (
+    CHUNK_BYTES,
+    PageTransport,
+    StationPages,
+    station_pages_of,
+    upload_pages,
+)
 from clerk_app.sync.ports import (
     CURSOR_CALENDAR,
     CURSOR_CATALOGUE,
@@ -133,6 +140,7 @@ class SyncEngine:
         clock: Callable[[], datetime] = local_now, rng: random.Random | None = None, *,
         configured: Callable[[], bool] = lambda: True, backoff: Backoff | None = None,
         batch_count: int = 200, batch_bytes: int = 48 * 1024, status_page: int = 200,
+        pages: StationPages | None = None, page_chunk: int = CHUNK_BYTES,
     ) -> None:
         self.adapter_factory = adapter_factory
         self.store = store
@@ -145,6 +153,8 @@ class SyncEngine:
         self.status_page = status_page
         self.progress: Callable[[str], None] | None = None
         self._cancelled = threading.Event()
+        self.pages = pages  # material pages, uploaded after the events
+        self.page_chunk = page_chunk
 
     @classmethod
     def for_station(cls, config: Config, store: EngineStore,
@@ -152,7 +162,8 @@ class SyncEngine:
                     rng: random.Random | None = None) -> SyncEngine:
         """The engine on the machine's settings (platform address, CA bundle, timeouts)."""
         return cls(adapter_factory(config), store, clock, rng,
-                   configured=lambda: bool(config.platform_url.strip()))
+                   configured=lambda: bool(config.platform_url.strip()),
+                   pages=station_pages_of(store))
 
     # -- state --------------------------------------------------------------------------
 
@@ -232,6 +243,7 @@ class SyncEngine:
     def _exchange(self, adapter: PlatformAdapter, run: _Run) -> None:
         self._check_clock(adapter, run)
         self._push(adapter, run)
+        self._push_pages(adapter, run)
         self._pull_catalogue(adapter, run)
         self._pull_status_changes(adapter, run)
         self._pull_calendar(adapter, run)
@@ -299,6 +311,18 @@ class SyncEngine:
             log.warning("%d event(s) parked: %s", len(result.rejected),
                         ",".join(sorted(set(result.rejected_codes.values()))))
         self._count(run, "unanswered", len(result.unanswered_ids))
+
+    def _push_pages(self, adapter: PlatformAdapter, run: _Run) -> None:
+        """Material pages after every event: only what the platform lacks, resumable chunks."""
+        if self.pages is None or not hasattr(adapter, "put_page_chunk"):
+            return
+        transport: PageTransport = adapter  # type: ignore[assignment]
+        tally = upload_pages(transport, self.pages, chunk_bytes=self.page_chunk,
+                             check_cancel=self._check_cancel, say=self._say)
+        self._count(run, "requests", tally.chunks + (1 if tally.pages_known
+                                                     or tally.pages_sent else 0))
+        self._count(run, "pages_sent", tally.pages_sent)
+        self._count(run, "page_bytes", tally.bytes_sent)
 
     def _pull_catalogue(self, adapter: PlatformAdapter, run: _Run) -> None:
         self._check_cancel()

@@ -49,6 +49,7 @@ REGISTRATION: Schema = {
         "centre": _STRING,
         "name": _STRING,
         "progress": PROGRESS_ADDRESS,
+        "sync_file_key": _STRING,
     },
 }
 

@@ -25,6 +25,7 @@ from clerk_app.sync.state import (
     STATE_TOKEN_REFUSED,
     STATE_TOKEN_REVOKED,
 )
+from clerk_app.sync.sync_file import STATE_SYNC_FILE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ def register_station(
         STATE_CENTRE: registration.centre, STATE_TOKEN_REFUSED: "", STATE_TOKEN_REVOKED: "",
         STATE_LAST_ERROR: "", STATE_BACKOFF_ATTEMPT: "0", STATE_NEXT_ATTEMPT: "",
         **progress_values(registration.progress),
+        **({STATE_SYNC_FILE_KEY: registration.sync_file_key}
+           if registration.sync_file_key else {}),
     })
     log.info("station %s registered with the platform (centre %s)", registration.station,
              registration.centre)

@@ -57,6 +57,8 @@ class SyncReport:
     catalogue_changed: bool = False
     calendar_changed: bool = False
     requests: int = 0
+    pages_sent: int = 0  # material pages the platform now holds whole
+    page_bytes: int = 0  # page bytes sent in this run
     retry_in_s: float | None = None
     error: str = ""
 

@@ -106,6 +106,31 @@ class BackOffice:
         """The newest audit head the station showed and the alerts (history rewritten)."""
         return dict(self._call("GET", f"/stations/{station}/audit-trail"))
 
+    def attachments(self, application_no: str) -> list[dict[str, Any]]:
+        """An application's pages as the platform knows them: material, page, size, SHA-256."""
+        return list(self._call("GET", f"/applications/{application_no}/attachments")["pages"])
+
+    def page(self, sha256: str) -> bytes:
+        """The bytes of a page exactly as received."""
+        response = self._session.get(f"{self.url}/admin/pages/{sha256}", timeout=self.timeout)
+        if response.status_code >= 400:
+            raise BackOfficeError(response.status_code, "unknown_page", response.text[:200])
+        return response.content
+
+    def save_attachments(self, application_no: str, folder: Path) -> list[dict[str, Any]]:
+        """Write every received page of an application into `folder` (names say material and
+        page); returns the list with each file's name."""
+        folder.mkdir(parents=True, exist_ok=True)
+        pages = self.attachments(application_no)
+        for item in pages:
+            if not item["received"]:
+                continue
+            suffix = ".pdf" if item["media_type"] == "application/pdf" else ".jpg"
+            name = f"{item['material']:02d}-{item['material_id']}-{item['page']:02d}{suffix}"
+            (folder / name).write_bytes(self.page(item["sha256"]))
+            item["file"] = name
+        return pages
+
     def close(self) -> None:
         """Close the HTTP session."""
         self._session.close()
@@ -134,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     withdraw.add_argument("reason")
     calendar = actions.add_parser("publish-calendar", help="publish a clerk-calendar/1 file")
     calendar.add_argument("file", type=Path)
+    pages = actions.add_parser("attachments", help="an application's pages (JSON), --out DIR writes them")
+    pages.add_argument("application_no")
+    pages.add_argument("--out", type=Path, default=None)
     maintenance = actions.add_parser("maintenance", help="503 with Retry-After, or 'off'")
     maintenance.add_argument("retry_after")
     args = parser.parse_args(argv)
@@ -163,6 +191,9 @@ def _run(office: BackOffice, args: argparse.Namespace) -> Any:
         result = {"revision": office.withdraw_matter(args.code, args.reason)}
     elif args.action == "publish-calendar":
         result = {"revision": office.publish_calendar(json.loads(args.file.read_text("utf-8")))}
+    elif args.action == "attachments":
+        result = (office.save_attachments(args.application_no, args.out) if args.out
+                  else office.attachments(args.application_no))
     else:
         seconds = None if args.retry_after == "off" else int(args.retry_after)
         office.maintenance(seconds)

@@ -134,6 +134,9 @@ def apply_event(session: Session, station: Station, raw: Any, now: datetime) -> 
         village.project_centre_event(session, station, raw, now)
     else:
         _project(session, station, raw, seq, occurred_at, now)
+    if raw["type"] == "attachments.changed":
+        from tests.platform.pages import project_attachments  # pages imports the store
+        project_attachments(session, raw, seq)
     return {"id": event_id, "status": "applied"}
 
 

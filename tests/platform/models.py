@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
@@ -195,3 +196,37 @@ class ProgressSecret(Base):
     station: Mapped[str] = mapped_column(String(32), primary_key=True)
     secret: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PageBlob(Base):
+    """A material page the platform holds whole; its SHA-256 was checked on arrival."""
+
+    __tablename__ = "page_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    station: Mapped[str] = mapped_column(String(32))
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PageChunk(Base):
+    """One acknowledged piece of a page still arriving (resumable upload)."""
+
+    __tablename__ = "page_chunks"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    total: Mapped[int] = mapped_column(Integer)
+
+
+class AttachmentList(Base):
+    """The ordered pages of one material of an application (from the newest event by seq)."""
+
+    __tablename__ = "attachment_lists"
+    application_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    material_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    material_no: Mapped[int] = mapped_column(Integer)
+    material_name: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[Any] = mapped_column(JSON)  # [{"sha256", "size", "media_type", …}]

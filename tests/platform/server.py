@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from tests.platform import pages
 from tests.platform.admin import admin_blueprint
 from tests.platform.models import Station
 from tests.platform.progress import ClientLimiter, progress_blueprint
@@ -149,6 +150,8 @@ def create_app(
                 response.headers["Vary"] = "Accept-Encoding"
         return response
 
+    app.register_blueprint(pages.pages_blueprint(store, admin_key, station))
+
     @app.get("/v1/time")
     def server_time() -> Response:
         moment = now()
@@ -165,7 +168,8 @@ def create_app(
         token, row = store.register(body["registration_key"], body["station"], name or "")
         log.info("station %s registered", row.code)
         return jsonify(station=row.code, token=token, centre=row.centre, name=row.name,
-                       progress=progress_address(row.code)), 201
+                       progress=progress_address(row.code),
+                       sync_file_key=pages.file_public_key(store)), 201
 
     @app.get("/v1/progress-address")
     def progress_address_now() -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def test_every_described_path_is_served_and_every_served_path_described(
 ) -> None:
     assert client.application is not None
     served = {
-        (rule.rule, method.lower())
+        (re.sub(r"<(?:[^:>]*:)?([^>]+)>", r"{\1}", rule.rule), method.lower())
         for rule in client.application.url_map.iter_rules()
         if rule.rule.startswith("/v1/") or rule.rule == "/q"
         for method in rule.methods or ()
