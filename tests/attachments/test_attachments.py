@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -13,9 +13,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from clerk_app.app import Services, open_services
+from clerk_app.app import Services
 from clerk_app.cli import main
-from clerk_app.config import Config
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.services.attachments import normalize
 from clerk_app.services.attachments.normalize import (
@@ -25,10 +24,8 @@ from clerk_app.services.attachments.normalize import (
     prepare_file,
 )
 from clerk_app.services.attachments.service import AttachmentError
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.context import Actor
 from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings, save_settings
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import AuditEntry, MaterialPage, OutboxEvent, PageFile
 from tests.attachments.samples import bomb_png, document_page, pdf_bytes, photo_jpeg
@@ -196,38 +193,23 @@ def test_pages_are_sealed_when_the_database_has_a_key(svc: Services, clerk: Acto
     assert svc.attachments.page_bytes(page.sha256) == page.data
 
 
-@pytest.fixture
-def plain_svc(tmp_path: Path) -> Iterator[tuple[Services, Actor]]:
-    """A station on a plain (unencrypted) database: the CLI opens it without signing in."""
-    services = open_services(Config(data_dir=tmp_path / "plain"), log_to_file=False)
-    save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
-        centre_name="青石镇便民服务中心", region_code="510104", station_code="001"),
-        first_setup=True)
-    admin = services.accounts.create_first_admin("admin", "王管理", TEST_PASSWORD)
-    clerk = services.accounts.create(admin, "zhangli", "张丽", TEST_PASSWORD, Role.CLERK, "民生")
-    services.catalogue.import_document(admin, catalogue_doc(matter_doc(code=CODE)))
-    services.ctx.clock = lambda: NOW
-    yield services, clerk
-    services.close()
-
-
-def test_attach_command(plain_svc: tuple[Services, Actor], photo: Path, tmp_path: Path,
-                        capsys: pytest.CaptureFixture[str]) -> None:
-    svc, clerk = plain_svc
+def test_attach_command(svc: Services, clerk: Actor, photo: Path, tmp_path: Path,
+                        capsys: pytest.CaptureFixture[str],
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLERK_PASSWORD", TEST_PASSWORD)
     number = _confirm(svc, clerk, complete=False)
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(pdf_bytes(2))
     data_dir = str(svc.ctx.config.data_dir)
-    assert main(["--data-dir", data_dir, "attach", number, "--material", "2",
-                 str(photo), str(scan)]) == 0
+    cli = ["--data-dir", data_dir, "--user", "zhangli", "attach", number, "--material"]
+    assert main([*cli, "2", str(photo), str(scan)]) == 0
     out = capsys.readouterr().out
     assert "第 1 页  IMG_0001.JPG" in out and "保存" in out and "KB" in out
     assert "PDF 2 页" in out and "材料 2：2 个附件" in out
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(b"")
-    assert main(["--data-dir", data_dir, "attach", number, "--material", "2",
-                 str(photo), str(bad)]) == 1
+    assert main([*cli, "2", str(photo), str(bad)]) == 1
     assert "未添加任何页面" in capsys.readouterr().err
-    assert main(["--data-dir", data_dir, "attach", number, "--material", "9", str(photo)]) == 1
+    assert main([*cli, "9", str(photo)]) == 1
     assert "没有第 9 项" in capsys.readouterr().err
     assert len(svc.attachments.application_pages(number)["id_card"].pages) == 2
