@@ -10,6 +10,7 @@ from clerk_app.domain import identity
 from clerk_app.domain.checklist import ApplicantType, ChecklistContext, MaterialEntry, MaterialState
 from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
 from clerk_app.i18n import _
+from clerk_app.services import printability
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ def _text_problems(field_name: str, label: str, value: str, *, required: bool,
     if len(value) > max_length:
         problems.append(FieldProblem(field_name, _("{label}过长（{n} 字，最多 {m} 字）").format(
             label=label, n=len(value), m=max_length)))
+    refused = printability.check(value).refused  # as the notice would print it
+    if refused:
+        problems.append(FieldProblem(field_name, printability.refused_message(label, refused)))
     return problems
 
 

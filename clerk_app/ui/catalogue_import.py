@@ -13,6 +13,7 @@ from clerk_app.services.catalogue import CatalogueService, ImportResult
 from clerk_app.services.context import Actor
 from clerk_app.services.matter_search import MatterSearchService
 from clerk_app.ui.errors import ErrorReporter, is_user_error, problems_of
+from clerk_app.ui.qt_locale import documents_dir
 from clerk_app.ui.taskman import TaskManager
 
 
@@ -37,7 +38,7 @@ class CatalogueImporter(QObject):
 
     def choose_and_import(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self.window, _("导入事项目录"), "", _("事项目录 (*.json);;所有文件 (*)"))
+            self.window, _("导入事项目录"), documents_dir(), _("事项目录 (*.json);;所有文件 (*)"))
         if path:
             self.import_path(Path(path))
 

@@ -244,6 +244,8 @@ class HandoverDialog(QDialog):
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(300)
         self._check_timer.timeout.connect(self._check_collector)
+        self._check_seq = 0
+        self._summary: tuple[str, str] = ("", "")
         self.number.returnPressed.connect(self.look_up)
         self.look_button.clicked.connect(self.look_up)
         self.roles.buttonToggled.connect(self._role_toggled)
@@ -299,11 +301,8 @@ class HandoverDialog(QDialog):
             due = _("，承诺办结日期 {d}").format(d=ready.due_date.isoformat())
         agent = _("，代理人 {name}").format(name=ready.agent_name) if ready.agent_name else ""
         self.matter.setText(f"{ready.number}　{ready.matter_name}")
-        self.summary.setText(_("申请人 {name}（{doc}）{agent}\n状态：{status}{due}；"
-                               "已跑动 {visits} 次；结果送达方式：{delivery}").format(
-            name=ready.applicant_name, doc=ready.applicant_document,
-            agent=agent, status=ready.status.label, due=due, visits=ready.visits,
-            delivery=ready.delivery_method))
+        self._summary = (agent, due)
+        self._show_summary(ready, ready.status.label, ready.visits)
         if not ready.ready:
             self._say(self.verdict, _("不能出件：") + "\n".join(ready.problems), ERROR_COLOUR)
             return
@@ -318,6 +317,14 @@ class HandoverDialog(QDialog):
         self.items.set_items(ready.suggested_items)
         self._role_changed()
         self.doc_number.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _show_summary(self, ready: Readiness, status: str, visits: int) -> None:
+        agent, due = self._summary
+        self.summary.setText(_("申请人 {name}（{doc}）{agent}\n状态：{status}{due}；"
+                               "已跑动 {visits} 次；结果送达方式：{delivery}").format(
+            name=ready.applicant_name, doc=ready.applicant_document,
+            agent=agent, status=status, due=due, visits=visits,
+            delivery=ready.delivery_method))
 
     @staticmethod
     def _say(label: QLabel, text: str, colour: str) -> None:
@@ -358,7 +365,12 @@ class HandoverDialog(QDialog):
                          phone=self.phone.text())
 
     def _collector_edited(self) -> None:
+        # Anything said about the previous collector is stale now: the verdict of the last
+        # check and the refusal of the last confirm attempt go, a new check follows.
+        self._check_seq += 1
         self.entitlement.clear_message()
+        if self.handover_result is None:
+            self.problems.clear_message()
         text = self.doc_number.text().strip()
         if not text:
             self.doc_message.clear_message()
@@ -367,19 +379,25 @@ class HandoverDialog(QDialog):
         if not checked.ok:
             self.doc_message.show_error(checked.reason)
             return
-        self.doc_message.show_ok(_("证件号码有效"))
+        # A well-formed number is not yet the right one: the check against the application
+        # (below) gives the only verdict, red or green.
+        self.doc_message.show_note(_("号码格式正确，正在与办件核对……"))
         if self.readiness is not None and self.readiness.ready:
             self._check_timer.start()
 
     def _check_collector(self) -> None:
-        ready, who = self.readiness, self.collector()
+        ready, who, seq = self.readiness, self.collector(), self._check_seq
         if ready is None:
             return
         self.taskman.read(attempt(lambda: self.service.check_collector(ready.number, who)),
-                          on_success=self._entitlement_arrived, context=_("核验领取人"))
+                          on_success=lambda value: self._entitlement_arrived(value, seq),
+                          context=_("核验领取人"))
 
-    def _entitlement_arrived(self, value: list[str] | ResultsError) -> None:
+    def _entitlement_arrived(self, value: list[str] | ResultsError, seq: int) -> None:
+        if seq != self._check_seq:
+            return  # the collector was edited since: a newer check is on its way
         problems = value.problems if isinstance(value, ResultsError) else value
+        self.doc_message.clear_message()
         if problems:
             self.entitlement.show_error("\n".join(problems))
         else:
@@ -414,6 +432,8 @@ class HandoverDialog(QDialog):
         self.handover_result = value
         for widget in (self.collector_box, self.items_box, self.confirm_button):
             widget.setEnabled(False)
+        if self.readiness is not None:  # the header says what the case is now
+            self._show_summary(self.readiness, value.status.label, value.visits)
         self._say(self.verdict, _("已出件（第 {n} 次跑动）。请领取人在送达回证上签名").format(
             n=value.visits), OK_COLOUR)
         self.problems.show_note(_("正在生成送达回证……"))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxL
 
 from clerk_app.app import Services
 from clerk_app.i18n import _
+from clerk_app.services import printability
 from clerk_app.services.context import Actor
 from clerk_app.services.intake import ConfirmResult
 from clerk_app.services.permissions import Permission, allowed
@@ -122,6 +123,10 @@ class MainWindow(QMainWindow):
             self._wire_sync(sync)
 
         self.taskman.read(services.matters.refresh, context=_("准备事项检索"))
+        # fonts for the printability check of typed names (services/printability.py), once
+        # the window is up so that start-up does not wait for them
+        QTimer.singleShot(3000, lambda: self.taskman.read(printability.warm_up,
+                                                          context=_("准备打印字库")))
         self.refresh_today()
 
     # -- layout ---------------------------------------------------------------------------

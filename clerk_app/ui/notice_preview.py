@@ -32,6 +32,7 @@ from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.i18n import _
 from clerk_app.services.notices import RenderedNotice
 from clerk_app.ui import pdf_print
+from clerk_app.ui.qt_locale import in_documents
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 
@@ -219,7 +220,7 @@ class NoticePreviewDialog(QDialog):
     # -- saving -------------------------------------------------------------------------------
 
     def _ask_path(self, name: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(self, _("另存为 PDF"), name,
+        path, _filter = QFileDialog.getSaveFileName(self, _("另存为 PDF"), in_documents(name),
                                                     _("PDF 文件 (*.pdf)"))
         return path
 

@@ -28,6 +28,7 @@ from clerk_app.config import Config
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
+from clerk_app.ui.qt_locale import documents_dir
 from clerk_app.ui.sync_worker import SyncClient
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label
@@ -116,7 +117,7 @@ class PlatformSettingsDialog(QDialog):
 
     def _choose_ca(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("选择 CA 证书文件"), self.ca_bundle.text(), _("证书 (*.pem *.crt *.cer);;所有文件 (*)"))
+            self, _("选择 CA 证书文件"), self.ca_bundle.text() or documents_dir(), _("证书 (*.pem *.crt *.cer);;所有文件 (*)"))
         if path:
             self.ca_bundle.setText(path)
 

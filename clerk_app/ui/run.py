@@ -17,6 +17,7 @@ from clerk_app.ui.errors import ErrorReporter, safe_traceback
 from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.qt_locale import install_chinese
 from clerk_app.ui.setup_dialog import SetupDialog
 from clerk_app.ui.supervisor import IdleLock
 from clerk_app.ui.sync_worker import SyncClient, station_sync
@@ -61,6 +62,7 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
     app.setApplicationName("Clerk")
     app.setApplicationDisplayName(_("窗口受理"))
     install_fonts(app)
+    install_chinese(app)  # Qt's own buttons and dialogs in Chinese, zh_CN dates
     reporter = ErrorReporter(QApplication.activeWindow)
     previous_hook = sys.excepthook
     try:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from clerk_app.i18n import _
 from clerk_app.services.settings import CentreSettings
 from clerk_app.ui.errors import is_user_error, problems_of
+from clerk_app.ui.qt_locale import documents_dir
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label
 
@@ -172,7 +173,7 @@ class SettingsDialog(QDialog):
     # -- seal and serial ------------------------------------------------------------------------
 
     def _ask_image(self) -> str:
-        path, _filter = QFileDialog.getOpenFileName(self, _("选择公章图片"), "",
+        path, _filter = QFileDialog.getOpenFileName(self, _("选择公章图片"), documents_dir(),
                                                     _("图片 (*.png *.jpg *.jpeg)"))
         return path
 

@@ -76,6 +76,15 @@ _STATE_COLOURS = {
 }
 MAX_COPIES = 99
 _NOTE_STATES = (MaterialState.WAIVED, MaterialState.DEFECTIVE)
+def allowance_marks(material: MaterialRequirement) -> str:
+    """What the matter allows for a material, marked in its 要求 cell: the clerk sees which
+    ones may be 容缺 or replaced by 告知承诺 without trying each key."""
+    marks = [label for allowed, label in ((material.deferrable, _("可容缺")),
+                                          (material.commitment_allowed, _("可承诺")))
+             if allowed]
+    return "（" + "、".join(marks) + "）" if marks else ""
+
+
 DEFAULT_PROMISE_DAYS = 7  # offered as the promised date of a 容缺 material; the clerk edits it
 
 
@@ -277,7 +286,7 @@ class ChecklistModel(QAbstractTableModel):
         if column is Column.NAME:
             return material.name + ("" if applicable else _("（本次不需要）"))
         if column is Column.REQUIREMENT:
-            return material.requirement_label
+            return material.requirement_label + allowance_marks(material)
         if column is Column.REQUIRED:
             return required_text(material)
         if not applicable:

@@ -13,6 +13,7 @@ from typing import Any, cast
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QDateEdit,
@@ -181,6 +182,25 @@ class ChecklistTable(QTableView):
         following = self._first_applicable(row + 1)
         if following < self._model.rowCount():
             self.setCurrentIndex(self._model.index(following, Column.STATE))
+
+    def closeEditor(self, editor: QWidget,
+                    hint: QAbstractItemDelegate.EndEditHint) -> None:
+        super().closeEditor(editor, hint)
+        self._after_edit(self.currentIndex())
+
+    def _after_edit(self, index: QModelIndex) -> None:
+        """A promised date or note just typed: the hint that asked for it is answered."""
+        column = Column(index.column()) if index.isValid() else None
+        if column not in (Column.PROMISED, Column.NOTE):
+            return
+        row = index.row()
+        entry, name = self._model.entry(row), self._model.material(row).name
+        if column is Column.PROMISED and entry.promised_date is not None:
+            self.hint.emit(_("「{name}」：{state}，承诺{day}前补交").format(
+                name=name, state=entry.state.label, day=entry.promised_date.isoformat()))
+        elif column is Column.NOTE and entry.note.strip():
+            self.hint.emit(_("「{name}」：{state}，已填写说明").format(
+                name=name, state=entry.state.label))
 
     def _first_applicable(self, start: int) -> int:
         row = start

@@ -20,12 +20,14 @@ from PySide6.QtWidgets import (
 from clerk_app.domain import identity
 from clerk_app.domain.identity import DocumentType
 from clerk_app.i18n import _
+from clerk_app.services import printability
 from clerk_app.services.intake_form import MAX_ADDRESS, MAX_NAME, FieldProblem, PersonInput
 from clerk_app.ui.widgets import MessageLine, plain_label
 
 NATURAL_DOCUMENTS = tuple(d for d in DocumentType if not d.is_organisation)
 ORGANISATION_DOCUMENTS = (DocumentType.USCC,)
 OVERRIDABLE = ("doc_number", "phone")
+TEXT_FIELDS = ("name", "legal_representative", "address")  # printed as typed on notices
 
 
 class _Field(QWidget):
@@ -220,6 +222,8 @@ class PersonForm(QWidget):
                     msg="；".join(p.message for p in flagged)))
             elif visible:
                 field.message.show_error("；".join(p.message for p in visible))
+            elif key in TEXT_FIELDS and (missing := printability.check(editor.text()).missing):
+                field.message.show_note(printability.missing_message(missing))  # 生僻字
             else:
                 field.message.clear_message()
 

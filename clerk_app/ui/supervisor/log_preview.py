@@ -21,6 +21,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from clerk_app.i18n import _
+from clerk_app.ui.qt_locale import in_documents
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine
 
@@ -32,7 +33,8 @@ PathChooser = Callable[[str, str], str]  # (suggested name, filter) -> chosen pa
 
 def _ask_path(parent: QWidget) -> PathChooser:
     def ask(name: str, pattern: str) -> str:
-        path, _filter = QFileDialog.getSaveFileName(parent, _("保存台账"), name, pattern)
+        path, _filter = QFileDialog.getSaveFileName(parent, _("保存台账"), in_documents(name),
+                                                    pattern)
         return path
 
     return ask
