@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -25,10 +26,26 @@ class ScrubPersonalData(logging.Filter):
         return True
 
 
+class QuietFileHandler(RotatingFileHandler):
+    """A rotating log file that drops a record it cannot write (disk full, USB stick pulled)
+    instead of printing logging's own traceback: the clerk is told in words elsewhere."""
+
+    dropped = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if isinstance(sys.exc_info()[1], OSError):
+            type(self).dropped += 1
+            return
+        super().handleError(record)
+
+
 def setup_logging(log_dir: Path, level: str = "INFO") -> None:
-    log_dir.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(log_dir / "clerk.log", maxBytes=5_000_000, backupCount=40,
-                                  encoding="utf-8")
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = QuietFileHandler(
+            log_dir / "clerk.log", maxBytes=5_000_000, backupCount=40, encoding="utf-8")
+    except OSError:  # a full, read-only or vanished data folder: said in words elsewhere
+        handler = logging.NullHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(ScrubPersonalData())
     root = logging.getLogger()

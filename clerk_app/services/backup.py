@@ -96,7 +96,14 @@ class BackupService:
         return backups_folder(self.ctx.db.path)
 
     def back_up(self, actor: Actor, kind: str = MANUAL, out: Path | None = None) -> BackupResult:
-        """Write a backup (to `out`, else to backups/ with rotation and the second folder)."""
+        """Write a backup (to `out`, else to backups/ with rotation and the second folder)
+        and record it in the audit trail."""
+        result = self.write_file(kind, out)
+        self.record(actor, result)
+        return result
+
+    def write_file(self, kind: str, out: Path | None = None) -> BackupResult:
+        """The backup file only (a reader's job: the copy never holds the write lock)."""
         now = self.ctx.clock()
         target = out if out is not None else self.folder / backup_name(kind, now)
         header = write_backup(self.ctx.db.path, target, self.ctx.db.key, kind,
@@ -105,12 +112,15 @@ class BackupService:
         if out is None:
             rotate(self.folder, kind, keep_for(self.ctx.config, kind))
             mirrored, warning = mirror(self.ctx.config, target, kind)
-        with self.ctx.db.transaction() as session:
-            audit(session, actor, "backup_made", "backup", kind, self.ctx.now(), after={
-                "file": target.name, "audit_head": header.audit_head,
-                "mirrored": mirrored is not None})
         log.info("backup %s written (%s)", target.name, kind)
         return BackupResult(target, header, mirrored, warning)
+
+    def record(self, actor: Actor, result: BackupResult) -> None:
+        """The audit entry of a backup written (the writer's job)."""
+        with self.ctx.db.transaction() as session:
+            audit(session, actor, "backup_made", "backup", result.header.kind, self.ctx.now(),
+                  after={"file": result.path.name, "audit_head": result.header.audit_head,
+                         "mirrored": result.mirrored is not None})
 
     def newest_daily(self) -> datetime | None:
         found = [t for t in map(taken_at, backups_of(self.folder, DAILY)) if t is not None]
@@ -125,6 +135,10 @@ class BackupService:
         if not self.daily_due():
             return None
         return self.back_up(actor, DAILY)
+
+    def daily_file_if_due(self) -> BackupResult | None:
+        """The daily backup file when due, without its audit entry (then `record` it)."""
+        return self.write_file(DAILY) if self.daily_due() else None
 
 
 # -- restore ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied
 from clerk_app.services.reassign import ReassignError
 from clerk_app.services.reports import ReportError
+from clerk_app.store.faults import FaultKind, KnownFault, known_fault
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,8 @@ class ErrorReporter:
         self._parent = parent
         self._open: list[QWidget] = []  # keep non-blocking dialogs alive while shown
         self.program_errors = 0
+        self.known_faults = 0
+        self._faults_shown: set[FaultKind] = set()
 
     def user_error(self, exc: BaseException, title: str = "") -> QMessageBox:
         """A clear message for an error the clerk can fix."""
@@ -125,8 +128,24 @@ class ErrorReporter:
         self._show(box)
         return box
 
-    def program_error(self, exc: BaseException, context: str) -> ProgramErrorDialog:
-        """Log a program fault with its context and show it; the clerk carries on."""
+    def known_fault(self, fault: KnownFault) -> QMessageBox | None:
+        """A fault of the machine (disk full, folder gone, …) in words, not a traceback; one
+        message per kind while it is open, however many saves fail behind it."""
+        log.warning("known fault: %s", fault.kind.value)
+        self.known_faults += 1
+        if fault.kind in self._faults_shown:
+            return None
+        box = self.message(_("无法保存"), [fault.message])
+        self._faults_shown.add(fault.kind)
+        box.finished.connect(lambda *_args, kind=fault.kind: self._faults_shown.discard(kind))
+        return box
+
+    def program_error(self, exc: BaseException, context: str) -> QWidget | None:
+        """Log a program fault with its context and show it; the clerk carries on. A known
+        fault of the machine is said in words instead (`known_fault`)."""
+        fault = known_fault(exc)
+        if fault is not None:
+            return self.known_fault(fault)
         details = safe_traceback(exc)
         log.error("program error while %s:\n%s", context, details)
         self.program_errors += 1

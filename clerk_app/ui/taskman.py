@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Qt, Signal
 
+from clerk_app.store.faults import known_fault
 from clerk_app.ui.errors import ErrorReporter, is_user_error, safe_traceback
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,12 @@ class TaskManager(QObject):
                 self.busy_changed.emit(False)
 
     def _failed(self, exc: Exception, finished: _Finished) -> None:
+        fault = known_fault(exc)
+        if fault is not None:  # disk full, folder gone, locked: words, once, not a traceback
+            self.reporter.known_fault(fault)
+            if finished.on_error is not None:
+                finished.on_error(exc)
+            return
         if is_user_error(exc):
             if finished.on_error is not None:
                 finished.on_error(exc)

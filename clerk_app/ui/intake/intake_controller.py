@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from clerk_app.domain.catalogue import Matter
 from clerk_app.i18n import _
@@ -18,6 +18,7 @@ from clerk_app.services.intake import Assessment, ConfirmResult, IntakeService
 from clerk_app.services.intake_form import IntakeForm, PersonInput, form_problems
 from clerk_app.services.village.collection import CollectionService, CollectResult
 from clerk_app.services.village.powers import must_collect
+from clerk_app.store.faults import known_fault
 from clerk_app.ui.errors import ErrorReporter, is_user_error, problems_of
 from clerk_app.ui.intake import draft_keeper
 from clerk_app.ui.intake.draft_keeper import DraftSlot
@@ -25,6 +26,8 @@ from clerk_app.ui.intake.intake_page import IntakePage
 from clerk_app.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)
+
+RETRY_SAVE_MS = 20_000  # a refused draft save is tried again this often
 
 
 class IntakeController(QObject):
@@ -58,6 +61,9 @@ class IntakeController(QObject):
         self._reveal = False  # show "please fill in" for untouched fields too
         self._save_failing = False
         self.last_assessment: Assessment | None = None
+        # a draft save the disk refused (full, folder gone) is tried again until it works
+        self._retry_save = QTimer(self, singleShot=True, interval=RETRY_SAVE_MS)
+        self._retry_save.timeout.connect(self._edited)
         page.changed.connect(self._edited)
         page.decision.confirm_requested.connect(self.confirm)
         page.applicant.document_ready.connect(self._look_up_person)
@@ -180,6 +186,13 @@ class IntakeController(QObject):
             self.status.emit(_("草稿已恢复保存"))
 
     def _save_failed(self, exc: Exception) -> None:
+        fault = known_fault(exc)
+        if fault is not None:  # the form stays in the window; said once by the task manager
+            self._save_failing = True
+            self.status.emit(_("{what}：草稿暂未保存，录入内容仍在窗口中，空间恢复后自动保存").format(
+                what=fault.short))
+            self._retry_save.start()
+            return
         if not self._save_failing:
             self._save_failing = True
             self.reporter.program_error(exc, _("保存草稿"))
@@ -278,9 +291,12 @@ class IntakeController(QObject):
         if slot is not self.slot:
             return
         self.page.set_editable(True)
+        fault = known_fault(exc)
         if is_user_error(exc):
             self.page.decision.show_refused_confirm(problems_of(exc))
             self.status.emit(_("未能确认，请按“受理决定”中的提示处理"))
+        elif fault is not None:
+            self.status.emit(fault.message)
         else:
             self.status.emit(_("确认时程序出错，录入的内容仍在，可重试"))
 
