@@ -73,8 +73,12 @@ def progress_blueprint(store: PlatformStore, limiter: ClientLimiter) -> Blueprin
 
     @page.get("/q")
     def progress() -> Response:
-        number = "".join(request.args.get("n", "").split())[:_MAX_FIELD]
-        code = request.args.get("c", "")[:_MAX_FIELD]
+        number = "".join(request.args.get("n", "").split())
+        code = request.args.get("c", "")
+        if len(request.args.get("n", "")) > _MAX_FIELD or len(code) > _MAX_FIELD:
+            response = answer(render_template("progress_form.html", number="", failed=True))
+            response.status_code = 400
+            return response
         if not number and not code:
             return answer(render_template("progress_form.html", number="", failed=False))
         allowed = limiter.allow(request.remote_addr or "")

@@ -35,6 +35,13 @@ CALENDAR_DIR = REPO / "resources" / "calendar"
 MAX_BODY = 16 * 1024 * 1024  # decompressed request body limit (guards against gzip bombs)
 MAX_BATCH = 1000
 GZIP_MIN_BYTES = 256
+QUERY_PARAMETERS: dict[str, set[str]] = {
+    "/v1/time": set(), "/v1/stations/register": set(), "/v1/events": set(),
+    "/v1/progress-address": set(), "/v1/catalogue": {"since"},
+    "/v1/status-changes": {"since", "limit"}, "/v1/calendar": {"since"},
+    "/v1/centre/applications": {"date"},
+}
+"""The query parameters each described route takes; any other is answered 400."""
 _HTTP_CODES = {
     400: ("bad_request", "请求格式不正确。"),
     404: ("not_found", "接口不存在。"),
@@ -111,6 +118,13 @@ def create_app(
             response.headers["Retry-After"] = str(retry_after)
             return response
         return None
+
+    @app.before_request
+    def _known_query_only() -> None:
+        rule = request.url_rule.rule if request.url_rule is not None else ""
+        known = QUERY_PARAMETERS.get(rule)
+        if known is not None and not set(request.args) <= known:
+            raise PlatformProblem(400, "bad_request", "请求含有接口不支持的参数。")
 
     @app.errorhandler(PlatformProblem)
     def _platform_problem(exc: PlatformProblem) -> Response:
