@@ -38,6 +38,7 @@ from clerk_app.ui.notice_flow import NoticeFlow
 from clerk_app.ui.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
 from clerk_app.ui.settings_dialog import SettingsDialog
+from clerk_app.ui.station_watch import StationWatch
 from clerk_app.ui.status_bar import StationStatusBar
 from clerk_app.ui.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
@@ -119,6 +120,9 @@ class MainWindow(QMainWindow):
         self._clock = QTimer(self)
         self._clock.timeout.connect(self._tick)
         self._clock.start(60_000)
+        self.watch = StationWatch(services, actor, self.taskman, self.reporter, self.status.say,
+                                  self)  # daily backup and free space, hourly
+        self.watch.start()
         if sync is not None:
             self._wire_sync(sync)
 
