@@ -1,9 +1,10 @@
 """AB岗 handover (AB岗移交): a clerk's open applications go to the B-post clerk.
 
 When the A-post clerk is away (leave, training, sickness), the supervisor hands that clerk's
-applications that still need someone — awaiting correction, accepted, in review, or decided
-with a result still to hand out — to the B-post clerk, who then answers for them (and finds
-them in their own log and lists). One transaction: each application's responsible clerk
+unfinished applications (未结办件: awaiting correction, accepted, in review) to the B-post
+clerk, who then answers for them (and finds them in their own log and work lists; the A-post
+clerk's lists no longer show them). A finished case's result is handed out at any window by
+its number and needs no handover. One transaction: each application's responsible clerk
 changes with an audit entry (before/after) and an outbox event ``application.reassigned``,
 plus one audit entry for the handover as a whole. The window the application was taken in
 stays as it was (the log of that window still lists it).
@@ -28,11 +29,10 @@ from clerk_app.store.models import Application, User
 
 log = logging.getLogger(__name__)
 
-# Statuses in which an application still needs its clerk.
+# Statuses of an unfinished application (未结办件), which still needs its clerk.
 HANDOVER_STATUSES = tuple(s.value for s in (
     ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
-    ApplicationStatus.IN_REVIEW, ApplicationStatus.COMPLETED, ApplicationStatus.DENIED,
-    ApplicationStatus.RETURNED))
+    ApplicationStatus.IN_REVIEW))
 
 
 class ReassignError(ValueError):

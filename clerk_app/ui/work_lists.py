@@ -67,11 +67,14 @@ class WorkLists(QTabWidget):
     def refresh(self) -> None:
         """Re-read today's list and the warnings (and the owed list when it is shown)."""
         actor, day = self.actor, self.today()
-        window = actor.window or None
+        # A counter clerk's lists are the cases they answer for, wherever taken in: after an
+        # AB岗移交 the B-post clerk sees them and the A-post clerk no longer does. Staff
+        # without a window (supervisor, administrator) see the whole station.
+        clerk_id = actor.user_id if actor.window else None
 
         def read() -> Lists:
-            return (self.lookup.for_day(actor, day, window=window),
-                    self.deadlines.rows(window=window))
+            return (self.lookup.for_day(actor, day, clerk_id=clerk_id),
+                    self.deadlines.rows(clerk_id=clerk_id))
 
         self.taskman.read(read, on_success=self._show, context=_("刷新今日办件和预警"))
         if self.currentIndex() == OWED_TAB:

@@ -222,6 +222,19 @@ def test_ab_handover_dialog(qtbot: QtBot, station: Services, taskman: TaskManage
     qtmodeltester.check(dialog.model)
     moving = dialog.model.rowCount()
     assert moving > 0
+    assert not dialog.hand_over_button.isEnabled()  # nothing selected: nothing to hand over
+    dialog.hand_over()
+    assert "请先在列表中选择" in dialog.message.text()
+    asked: list[str] = []
+    dialog.ask = lambda text: asked.append(text) or False  # the supervisor says no
+    dialog.table.selectAll()
+    assert dialog.hand_over_button.isEnabled()
+    assert dialog.hand_over_button.text() == f"移交 {moving} 件(&H)"
+    dialog.hand_over_button.click()
+    idle(qtbot, taskman)
+    assert asked and f"将 {moving} 件办件" in asked[0]
+    assert dialog.model.rowCount() == moving  # declined: nothing moved
+    dialog.ask = lambda text: True
     dialog.hand_over_button.click()
     idle(qtbot, taskman)
     assert "移交原因" in dialog.message.text()

@@ -1,12 +1,14 @@
 """AB岗 handover (AB岗移交): the A-post clerk's open applications to the B-post clerk.
 
-Choose A, see A's applications that still need someone (all ticked by default: select rows
-to hand over only those), choose B, give the reason, hand over. The service checks the
-permission, writes one audited transaction and refuses what makes no sense (same person,
-disabled account, nothing to hand over).
+Choose A, see A's unfinished applications, select those to hand over (Ctrl+A: all), choose
+B, give the reason, hand over after a confirmation that names the count. Nothing selected
+hands over nothing. The service checks the permission, writes one audited transaction and
+refuses what makes no sense (same person, disabled account, nothing to hand over).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -31,7 +34,10 @@ from clerk_app.ui.widgets import MessageLine, plain_label
 
 
 class HandoverDialog(QDialog):
-    """Pick A, B and the reason; the selected rows (or all) move to B."""
+    """Pick A, B and the reason; the selected rows move to B after a confirmation.
+
+    `ask(text) -> bool` asks the supervisor to confirm (a window-modal question by default).
+    """
 
     def __init__(self, reassign: ReassignService, actor: Actor, taskman: TaskManager,
                  parent: QWidget | None = None) -> None:
@@ -50,7 +56,7 @@ class HandoverDialog(QDialog):
         form.addRow(_("接收人（B岗）"), self.target)
         form.addRow(_("移交原因"), self.reason)
         layout.addLayout(form)
-        layout.addWidget(plain_label(_("A岗的未结办件（不选则全部移交；可按 Ctrl 多选）："),
+        layout.addWidget(plain_label(_("选择要移交的未结办件（Ctrl 或 Shift 多选，Ctrl+A 全选）："),
                                      wrap=True))
         self.model = open_applications_model()
         self.table = QTableView()
@@ -73,6 +79,11 @@ class HandoverDialog(QDialog):
         layout.addWidget(buttons)
         self.source.currentIndexChanged.connect(self.load_open)
         self.hand_over_button.clicked.connect(self.hand_over)
+        self.hand_over_button.setEnabled(False)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.model.modelReset.connect(self._selection_changed)
+        self.ask: Callable[[str], bool] = self._ask
+        self._busy = False
         self.resize(760, 520)
         self.taskman.read(lambda: self.reassign.colleagues(self.actor),
                           on_success=self._set_colleagues, on_error=self._failed,
@@ -110,27 +121,49 @@ class HandoverDialog(QDialog):
         else:
             self.message.show_note(note)
 
-    def chosen_numbers(self) -> list[str] | None:
+    def chosen_numbers(self) -> list[str]:
         rows = self.table.selectionModel().selectedRows()
-        return [self.model.item(index.row()).number for index in rows] or None
+        return [self.model.item(index.row()).number for index in rows]
+
+    def _selection_changed(self, *_args: object) -> None:
+        count = len(self.chosen_numbers())
+        self.hand_over_button.setEnabled(count > 0 and not self._busy)
+        self.hand_over_button.setText(_("移交 {n} 件(&H)").format(n=count) if count
+                                      else _("移交(&H)"))
+
+    def _ask(self, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, _("确认移交"), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(_("移交"))
+        box.button(QMessageBox.StandardButton.No).setText(_("取消"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def hand_over(self) -> None:
         source, target = self.source.currentData(), self.target.currentData()
         reason, numbers = self.reason.text(), self.chosen_numbers()
+        if not numbers:  # nothing selected hands over nothing, never "everything"
+            self.message.show_error(_("请先在列表中选择要移交的办件（Ctrl+A 全选）"))
+            return
+        if not self.ask(_("将 {n} 件办件由 {a} 移交给 {b}？").format(
+                n=len(numbers), a=self.source.currentText(), b=self.target.currentText())):
+            return
+        self._busy = True
         self.hand_over_button.setEnabled(False)
         self.taskman.write(
             lambda: self.reassign.hand_over(self.actor, source, target, reason, numbers),
             on_success=self._done, on_error=self._failed, context=_("AB岗移交"))
 
     def _done(self, summary: HandoverSummary) -> None:
-        self.hand_over_button.setEnabled(True)
+        self._busy = False
         self._done_text = _("已将 {n} 件移交给 {to}").format(
             n=len(summary.numbers), to=self.target.currentText())
         self.message.show_ok(self._done_text)
         self.load_open()
 
     def _failed(self, exc: Exception) -> None:
-        self.hand_over_button.setEnabled(True)
+        self._busy = False
+        self._selection_changed()
         if isinstance(exc, (ValueError, PermissionError)):
             self.message.show_error(str(exc))
         else:
