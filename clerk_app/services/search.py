@@ -127,6 +127,15 @@ class MatterIndex:
                 for e in self.entries]
         self._full = ["".join(s) for s in syls]
         self._lines = [" " + " ".join(s) for s in syls]
+        # each distinct syllable -> the matters having it (anywhere / as their first one): a
+        # word that begins a syllable is a whole-syllable match found by set unions, no regex
+        self._by_syllable: dict[str, set[int]] = {}
+        self._by_first: dict[str, set[int]] = {}
+        for i, words in enumerate(syls):
+            for word in words:
+                self._by_syllable.setdefault(word, set()).add(i)
+            if words:
+                self._by_first.setdefault(words[0], set()).add(i)
         self._name_chars = _inverted(self._names)
         self._code_chars = _inverted(self._codes)
         self._pinyin_chars = _inverted(self._full)
@@ -201,15 +210,35 @@ class MatterIndex:
         if _LATIN.match(lower):
             lines = self._lines
             patterns = _pinyin_patterns(lower)
+            whole, (scattered, _, _) = patterns[0][0], patterns[-1]
+            starts_one = self._syllables_starting(self._by_syllable, lower)
+            first_one = self._syllables_starting(self._by_first, lower)
             for i in having_all(self._pinyin_chars, lower):
+                if i in starts_one:  # whole syllables: at the start unless only later on
+                    score = 58 if i in first_one or whole.match(lines[i]) else 50
+                    if score > scores.get(i, 0):
+                        scores[i] = score
+                    continue
+                line = lines[i]
+                if scattered.search(line) is None:  # the loosest kind: nothing matches
+                    continue
                 for pattern, at_start, elsewhere in patterns:
-                    match = pattern.search(lines[i])
+                    match = pattern.search(line)
                     if match is not None:
                         score = at_start if match.start() == 0 else elsewhere
                         if score > scores.get(i, 0):
                             scores[i] = score
                         break
         return scores
+
+    @staticmethod
+    def _syllables_starting(by_syllable: dict[str, set[int]], letters: str) -> set[int]:
+        """Matters with a syllable that begins with `letters` (a few set unions)."""
+        found: set[int] = set()
+        for word, ids in by_syllable.items():
+            if word.startswith(letters):
+                found |= ids
+        return found
 
     def search(self, query: str, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:
         """Matters matching every word of the query, best first."""
