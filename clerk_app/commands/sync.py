@@ -16,6 +16,7 @@ import argparse
 import sys
 
 from clerk_app.commands import EXIT_FAILED, EXIT_NOT_SET_UP, EXIT_OK, SubParsers, services_for
+from clerk_app.commands.sync_files import register_actions as register_file_actions
 from clerk_app.i18n import _
 from clerk_app.sync.api import PlatformError
 from clerk_app.sync.engine import EXIT_PARTIAL, Outcome, SyncEngine, adapter_factory
@@ -35,6 +36,7 @@ def register(sub: SubParsers) -> None:
     reg.add_argument("--key", required=True, help=_("平台管理员提供的一次性注册码"))
     reg.add_argument("--url", default=None, help=_("平台地址（保存到本机设置）"))
     reg.set_defaults(handler=_register)
+    register_file_actions(actions)  # sync export / sync upload (clerk_app/commands/sync_files.py)
 
 
 def _sync(args: argparse.Namespace) -> int:
