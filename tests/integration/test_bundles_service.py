@@ -187,3 +187,48 @@ def test_a_failure_midway_rolls_back_every_member(at_counter: Services, clerk: A
 def test_unknown_number_is_told_in_chinese(at_counter: Services, clerk: Actor) -> None:
     with pytest.raises(IntakeError, match="没有编号"):
         at_counter.bundles.reopen(clerk, format_number("510104", "001", NOW.date(), 999))
+
+
+def _finish(services: Services, number: str) -> None:
+    """Stands in for the back office's status arriving by sync (tests only)."""
+    with services.ctx.db.transaction() as session:
+        app = session.scalars(select(Application).where(Application.number == number)).one()
+        app.status = apply_platform_status(
+            ApplicationStatus(app.status), ApplicationStatus.COMPLETED).value
+
+
+def test_handover_waits_for_the_last_unless_the_clerk_hands_over_early(
+        at_counter: Services, clerk: Actor) -> None:
+    from clerk_app.domain.handover import Collector, CollectorRole
+    from clerk_app.services.bundles.handover import BundleHandoverService
+    from clerk_app.services.handover import ResultsError
+
+    service = at_counter.bundles
+    result = service.confirm(clerk, filled(service, service.start(clerk, birth(at_counter).code)))
+    handover = BundleHandoverService(at_counter.ctx, service, at_counter.handover)
+    numbers = [m.number for m in result.members]
+    for number in numbers[:2]:
+        _finish(at_counter, number)
+    ready = handover.readiness(numbers[3])  # a member's number finds the bundle
+    assert [m.number for m in ready.ready] == numbers[:2]
+    assert [m.number for m in ready.pending] == numbers[2:]
+    assert not ready.all_ready
+    who = Collector(CollectorRole.APPLICANT, PARENT.name, "resident_id", PARENT.resident_id,
+                    id_checked=True)
+    with pytest.raises(ResultsError, match="先行出件"):
+        handover.hand_over(clerk, result.number, who)
+    early = handover.hand_over(clerk, result.number, who, early=True)
+    assert early.handed_over == tuple(numbers[:2]) and early.still_pending == tuple(numbers[2:])
+    assert early.trips == 2  # the intake, then this trip
+    for number in numbers[2:]:
+        _finish(at_counter, number)
+    assert handover.readiness(result.number).all_ready
+    last = handover.hand_over(clerk, result.number, who)
+    assert last.handed_over == tuple(numbers[2:]) and last.trips == 3
+    with at_counter.ctx.db.reading() as session:
+        case = session.scalars(select(BundleCase)).one()
+        assert bundle_status(case) == "finished"
+        assert {a.status for a in case.members} == {"handed_over"}
+        events = session.scalars(select(OutboxEvent.type).where(
+            OutboxEvent.type == "result.handed_over")).all()
+        assert len(events) == 4
