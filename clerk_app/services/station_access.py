@@ -57,16 +57,17 @@ def keys_path(config: Config) -> Path:
 
 
 def _plain_has_accounts(config: Config) -> bool:
-    from sqlalchemy import text
+    """A look into a plain database of an earlier version (no migration here)."""
+    import sqlite3
 
-    from clerk_app.store.database import Database
-
-    db = Database(config.database_path, None)
     try:
-        with db.engine.connect() as connection:
-            return bool(connection.execute(text("SELECT count(*) FROM users")).scalar())
-    finally:
-        db.close()
+        connection = sqlite3.connect(config.database_path)
+        try:
+            return bool(connection.execute("SELECT count(*) FROM users").fetchone()[0])
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
 
 
 def station_state(config: Config) -> StationState:

@@ -1,4 +1,5 @@
-"""Start the desktop application: fonts, services, first-start setup, sign-in, main window."""
+"""Start the desktop application: fonts, first-start setup or sign-in (which unwraps the data key
+and opens the encrypted database), the recovery code once, then services and the main window."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.documents.fonts import preload as preload_notice_fonts
 from clerk_app.i18n import _
 from clerk_app.services.settings import load_settings
+from clerk_app.services.station_access import Opened, StationState, station_state
+from clerk_app.store.database import DatabaseUnavailable
 from clerk_app.ui.errors import ErrorReporter, safe_traceback
 from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.qt_locale import install_chinese
+from clerk_app.ui.recovery_dialog import RecoveryCodeDialog
 from clerk_app.ui.setup_dialog import SetupDialog
 from clerk_app.ui.supervisor import IdleLock
-from clerk_app.ui.sync_worker import SyncClient, station_sync
+from clerk_app.ui.sync_worker import station_sync
 from clerk_app.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)
@@ -41,17 +44,29 @@ def _install_excepthook(reporter: ErrorReporter) -> None:
     sys.excepthook = hook
 
 
-def _sign_in(services: Services, taskman: TaskManager, sync: SyncClient) -> MainWindow | None:
-    if not services.accounts.has_accounts():
-        setup = SetupDialog(services.accounts, services.ctx, taskman)
-        if setup.exec() != QDialog.DialogCode.Accepted:
+def open_station(config: Config) -> Opened | None:
+    """Setup on a new station, else sign-in (converting a plain database of an earlier
+    version); then the recovery code once and the accounts that need a reset."""
+    state = station_state(config)
+    if state is StationState.NEW:
+        setup = SetupDialog(config)
+        if setup.exec() != QDialog.DialogCode.Accepted or setup.opened is None:
             return None
-    settings = load_settings(services.ctx)
-    login = LoginDialog(services.accounts, taskman, settings.centre_name)
-    if login.exec() != QDialog.DialogCode.Accepted or login.actor is None:
-        return None
-    return MainWindow(services, login.actor, taskman=taskman, reporter=taskman.reporter,
-                      settings=settings, sync=sync)
+        opened = setup.opened
+    else:
+        login = LoginDialog(None, None, config=config,
+                            converting=state is StationState.PLAIN)
+        if login.exec() != QDialog.DialogCode.Accepted or login.opened is None:
+            return None
+        opened = login.opened
+    if opened.recovery_code:
+        RecoveryCodeDialog(opened.recovery_code).exec()
+    if opened.needs_reset:
+        QMessageBox.information(None, _("需要重置密码的账号"), _(
+            "以下账号还没有本机的数据密钥副本，暂时不能在启动时登录：{names}。\n"
+            "请在「管理 → 账号管理」中为他们重置密码（或让他们在本次运行中用「切换用户」"
+            "登录一次）。").format(names="、".join(opened.needs_reset)))
+    return opened
 
 
 def run_gui(config: Config, argv: list[str] | None = None) -> int:
@@ -66,21 +81,26 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
     reporter = ErrorReporter(QApplication.activeWindow)
     previous_hook = sys.excepthook
     try:
-        services = open_services(config)
+        opened = open_station(config)
+    except DatabaseUnavailable as exc:  # a damaged key file or database: said in words
+        QMessageBox.critical(None, _("无法启动"), str(exc))
+        return 1
     except Exception as exc:
         log.critical("cannot open the station database:\n%s", safe_traceback(exc))
         QMessageBox.critical(None, _("无法启动"), _(
             "无法打开本站数据库（{path}）。请联系技术支持；不要删除数据目录中的任何文件。").format(
                 path=config.database_path))
         return 1
+    if opened is None:
+        return 0
+    services = opened.services
     _install_excepthook(reporter)
     taskman = TaskManager(reporter)
     taskman.read(preload_notice_fonts, context=_("准备通知书字体"))  # first print without the wait
     sync = station_sync(services)
     try:
-        window = _sign_in(services, taskman, sync)
-        if window is None:
-            return 0
+        window = MainWindow(services, opened.actor, taskman=taskman, reporter=reporter,
+                            settings=load_settings(services.ctx), sync=sync)
         window.showMaximized()
         idle_lock = IdleLock(window, services.accounts, window.actor, taskman,
                              config.idle_lock_minutes)

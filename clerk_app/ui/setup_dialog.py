@@ -1,4 +1,9 @@
-"""First start (首次启动): the station setup and the administrator account, in one dialog."""
+"""First start (首次启动): the station setup and the administrator account, in one dialog.
+
+Submitting makes the data key, the key file and the encrypted database off the GUI thread
+(clerk_app/services/station_access.py `set_up`); `opened` then holds the services, the
+administrator and the recovery code to show once.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_app.config import Config
 from clerk_app.i18n import _
-from clerk_app.services.accounts import AccountService
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.settings import CentreSettings, save_settings, validate_settings
-from clerk_app.ui.taskman import TaskManager
+from clerk_app.services.context import Actor
+from clerk_app.services.settings import CentreSettings, validate_settings
+from clerk_app.services.station_access import Opened, set_up
+from clerk_app.ui.start_worker import StartWorker, start_error_text
 from clerk_app.ui.widgets import MessageLine, plain_label
 
 DEFAULT_WINDOWS = "社会保障、民生事务、综合服务"
@@ -29,27 +35,17 @@ def split_windows(text: str) -> tuple[str, ...]:
     return tuple(part for part in (p.strip() for p in re.split(r"[、,，;；\s]+", text)) if part)
 
 
-def set_up_station(accounts: AccountService, ctx: ServiceContext, settings: CentreSettings,
-                   username: str, display_name: str, password: str) -> Actor:
-    """Create the first administrator, then save the station settings (on the writer)."""
-    problems = validate_settings(settings)
-    if problems:
-        raise ValueError("\n".join(problems))
-    admin = accounts.create_first_admin(username, display_name, password)
-    save_settings(ctx, admin, settings, first_setup=True)
-    return admin
-
-
 class SetupDialog(QDialog):
     """Centre name, region and station codes, windows; the administrator's account."""
 
-    def __init__(self, accounts: AccountService, ctx: ServiceContext, taskman: TaskManager,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.accounts = accounts
-        self.ctx = ctx
-        self.taskman = taskman
+        self.config = config
+        self.opened: Opened | None = None
         self.actor: Actor | None = None
+        self.worker = StartWorker(self)
+        self.worker.done.connect(self._done)
+        self.worker.failed.connect(self._failed)
         self.setWindowTitle(_("首次使用：站点设置"))
         layout = QVBoxLayout(self)
         layout.addWidget(plain_label(_("本机第一次使用，请填写站点信息并创建管理员账号。办件编号由"
@@ -122,19 +118,20 @@ class SetupDialog(QDialog):
         if problems:
             self.errors.show_error("\n".join(problems))
             return
-        self.errors.clear_message()
         self.buttons.setEnabled(False)
+        self.errors.show_note(_("正在生成数据密钥并建立加密数据库……"))
         username, name, password = (self.username.text(), self.display_name.text(),
                                     self.password.text())
-        self.taskman.write(
-            lambda: set_up_station(self.accounts, self.ctx, settings, username, name, password),
-            on_success=self._done, on_error=self._failed, context=_("保存站点设置"))
+        config = self.config
+        self.worker.start(lambda progress: set_up(config, settings, username, name, password,
+                                                  progress=progress))
 
-    def _done(self, actor: Actor) -> None:
-        self.actor = actor
+    def _done(self, opened: object) -> None:
+        assert isinstance(opened, Opened)
+        self.opened = opened
+        self.actor = opened.actor
         self.accept()
 
-    def _failed(self, exc: Exception) -> None:
+    def _failed(self, exc: object) -> None:
         self.buttons.setEnabled(True)
-        if isinstance(exc, ValueError):
-            self.errors.show_error(str(exc))
+        self.errors.show_error(start_error_text(exc))

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 from clerk_app.app import Services
+from clerk_app.config import Config
 from clerk_app.services.context import Actor
 from clerk_app.services.settings import load_settings
 from clerk_app.store.models import MatterRecord
@@ -27,9 +28,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def test_setup_dialog_creates_the_administrator_and_the_station(
-        qtbot: QtBot, services: Services) -> None:
-    taskman = TaskManager(ErrorReporter())
-    dialog = SetupDialog(services.accounts, services.ctx, taskman)
+        qtbot: QtBot, tmp_path: Path, cheap_kdf: None) -> None:
+    dialog = SetupDialog(Config(data_dir=tmp_path / "new"))
     qtbot.addWidget(dialog)
     dialog.centre_name.setText("白鹤镇便民服务中心")
     dialog.region_code.setText("51010")
@@ -45,12 +45,17 @@ def test_setup_dialog_creates_the_administrator_and_the_station(
     dialog.region_code.setText("510105")
     dialog.password_again.setText("counter2026")
     dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: dialog.actor is not None)
-    taskman.shutdown()
-    assert dialog.actor is not None and dialog.actor.role == "admin"
-    settings = load_settings(services.ctx)
-    assert settings.station_id == "510105002"
-    assert settings.window_names == ("社会保障", "民生事务", "商事登记")
+    qtbot.waitUntil(lambda: dialog.opened is not None, timeout=20_000)
+    opened = dialog.opened
+    assert opened is not None and opened.actor.role == "admin" and opened.recovery_code
+    services = opened.services
+    try:
+        assert services.ctx.db.key is not None  # the new station is encrypted
+        settings = load_settings(services.ctx)
+        assert settings.station_id == "510105002"
+        assert settings.window_names == ("社会保障", "民生事务", "商事登记")
+    finally:
+        services.close()
     assert split_windows("  a, b；c ") == ("a", "b", "c")
 
 
