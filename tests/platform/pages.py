@@ -210,13 +210,14 @@ def pages_blueprint(store: PlatformStore, admin_key: str,
                                   f"请求体应为 {{\"pages\": [SHA-256…]}}，最多 {MAX_STATUS} 个。")
         return jsonify(pages=status(store, hashes))
 
-    @pages.put("/v1/pages/<sha256>")
+    @pages.put("/v1/pages/<string(length=64):sha256>")  # never shadows /v1/pages/status
     def page_chunk(sha256: str) -> Response:
         row: Station = station()
         args = request.args
         if not SHA_RE.match(sha256):
             raise PlatformProblem(400, "bad_hash", "页面编号应为小写 SHA-256。")
-        if not (args.get("offset", "").isdigit() and args.get("size", "").isdigit()):
+        if not all(re.fullmatch(r"[0-9]{1,10}", args.get(name, ""), re.ASCII)
+                   for name in ("offset", "size")):
             raise PlatformProblem(400, "bad_request", "缺少 offset 或 size。")
         offset, total = int(args["offset"]), int(args["size"])
         media_type = args.get("type", "")

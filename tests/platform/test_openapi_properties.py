@@ -20,6 +20,7 @@ from tests.platform.runner import RunningPlatform, start_platform
 from tests.platform.samples import write_catalogue
 
 schemathesis = pytest.importorskip("schemathesis")
+positive_data_acceptance = schemathesis.checks.positive_data_acceptance
 
 SPEC = Path(__file__).resolve().parents[2] / "resources/openapi/clerk-sync-v1.yaml"
 STATION = "510104090"
@@ -67,4 +68,9 @@ def test_the_platform_keeps_its_description(
 ) -> None:
     platform, token = live
     _TOKEN["token"] = token
-    case.call_and_validate(base_url=platform.url)
+    excluded = []
+    if case.media_type == "application/octet-stream":
+        # Random bytes are schema-valid but can never be a sealed sync file or a chunk that
+        # hashes to its page's name: 400/422 are the described answers, not a failure.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(base_url=platform.url, excluded_checks=excluded)
