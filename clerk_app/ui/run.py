@@ -22,6 +22,7 @@ from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.qt_locale import install_chinese
 from clerk_app.ui.recovery_dialog import RecoveryCodeDialog
 from clerk_app.ui.setup_dialog import SetupDialog
+from clerk_app.ui.single_instance import SingleInstance, bring_to_front
 from clerk_app.ui.supervisor import IdleLock
 from clerk_app.ui.sync_worker import station_sync
 from clerk_app.ui.taskman import TaskManager
@@ -78,6 +79,10 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
     app.setApplicationDisplayName(_("窗口受理"))
     install_fonts(app)
     install_chinese(app)  # Qt's own buttons and dialogs in Chinese, zh_CN dates
+    instance = SingleInstance(config.data_dir, app)  # one window per data directory
+    if not instance.claim():
+        return 0  # the running window was asked to come to the front
+    instance.activate_requested.connect(bring_to_front)
     reporter = ErrorReporter(QApplication.activeWindow)
     previous_hook = sys.excepthook
     try:
