@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -18,6 +19,9 @@ from hypothesis import HealthCheck, settings
 
 from tests.platform.runner import RunningPlatform, start_platform
 from tests.platform.samples import write_catalogue
+
+if TYPE_CHECKING:
+    from schemathesis import AuthContext, Case
 
 schemathesis = pytest.importorskip("schemathesis")
 positive_data_acceptance = schemathesis.checks.positive_data_acceptance
@@ -52,10 +56,10 @@ _TOKEN: dict[str, str] = {}
 class StationToken:
     """The live station token on every request schemathesis does not deliberately strip."""
 
-    def get(self, case: schemathesis.Case, context: schemathesis.AuthContext) -> str:
+    def get(self, case: Case, context: AuthContext) -> str:
         return _TOKEN.get("token", "")
 
-    def set(self, case: schemathesis.Case, data: str, context: schemathesis.AuthContext) -> None:
+    def set(self, case: Case, data: str, context: AuthContext) -> None:
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
@@ -64,7 +68,7 @@ class StationToken:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                  HealthCheck.function_scoped_fixture])
 def test_the_platform_keeps_its_description(
-    case: schemathesis.Case, live: tuple[RunningPlatform, str]
+    case: Case, live: tuple[RunningPlatform, str]
 ) -> None:
     platform, token = live
     _TOKEN["token"] = token
