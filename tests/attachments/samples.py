@@ -14,7 +14,7 @@ FONT = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    for path in sorted(FONT.glob("*.[ot]tf")) + sorted(FONT.glob("*.otf")):
+    for path in [FONT / "uming.ttc", *sorted(FONT.glob("*.ttf"))]:
         try:
             return ImageFont.truetype(str(path), size)
         except OSError:

@@ -30,6 +30,7 @@ MAX_IMAGE_FILE_BYTES = 60 * 1024 * 1024
 MAX_PIXELS = 120_000_000  # a 108 MP phone sensor still opens; 30,000 × 30,000 does not
 RED_SHARE_FOR_COLOUR = 0.002  # share of clearly red pixels that marks a seal or a 红头
 JPEG = "image/jpeg"
+ORIENTATION = 0x0112  # the EXIF tag
 PDF = "application/pdf"
 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -139,7 +140,9 @@ def _prepare_image(data: bytes, name: str, policy: ColourPolicy) -> PreparedPage
                 raise Image.DecompressionBombError("too many pixels")
             _draft(opened)
             opened.load()
-            image: Image.Image = _rgb(ImageOps.exif_transpose(opened))
+            turned = (ImageOps.exif_transpose(opened)  # upright first; EXIF is never saved
+                      if opened.getexif().get(ORIENTATION, 1) != 1 else opened)
+            image: Image.Image = _rgb(turned)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise AttachmentRefused(_("图片「{name}」像素过多（超过 {mp} 百万像素），可能是恶意文件，"
                                   "已拒收").format(name=name, mp=MAX_PIXELS // 1_000_000)) from None
@@ -164,8 +167,8 @@ def _draft(image: Image.Image) -> None:
         return
     width, height = image.size
     scale = LONG_SIDE / max(width, height)
-    if scale < 1:
-        image.draft("RGB", (int(width * scale) + 1, int(height * scale) + 1))
+    if scale < 1:  # draft keeps at least the size asked: floor, so that 1/2 of 4000 fits 2000
+        image.draft("RGB", (int(width * scale), int(height * scale)))
 
 
 def _rgb(image: Image.Image) -> Image.Image:
@@ -209,7 +212,7 @@ def encode_jpeg(image: Image.Image, quality: int = JPEG_QUALITY) -> bytes:
     """Baseline JPEG without any metadata; quality lowered in steps to stay under the cap."""
     while True:
         out = io.BytesIO()
-        image.save(out, "JPEG", quality=quality, optimize=True,
+        image.save(out, "JPEG", quality=quality,
                    subsampling=0 if image.mode == "RGB" else -1)
         data = out.getvalue()
         if len(data) <= ATTACHMENT_CAP or quality <= MIN_JPEG_QUALITY:
