@@ -28,7 +28,7 @@ from clerk_app.store.backup import (
     backup_name,
     backups_folder,
     backups_of,
-    checkpoint_and_close_wal,
+    checkpoint_wal,
     put_back,
     rotate,
     side_files,
@@ -222,8 +222,8 @@ def swap_checked(config: Config, key: DataKey | None, checked: CheckedBackup, ac
     if it does not)."""
     database = config.database_path
     try:
-        if database.exists():
-            checkpoint_and_close_wal(database, key)
+        if database.exists() and not checkpoint_wal(database, key):
+            log.warning("current database could not be checkpointed (damaged?)")
         aside = swap_in(database, checked.copy)
     except BaseException:
         checked.discard()

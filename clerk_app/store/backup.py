@@ -295,23 +295,28 @@ def write_backup(database: Path, out: Path, key: DataKey | None, kind: str,
             leftover.unlink(missing_ok=True)
 
 
-def checkpoint_and_close_wal(database: Path, key: DataKey | None) -> None:
-    """Fold the WAL into the database file and remove it (every other connection closed)."""
-    connection = connect(database, key)
+def checkpoint_wal(database: Path, key: DataKey | None) -> bool:
+    """Fold the WAL into the database file (every other connection closed); False when the
+    database cannot do it (damaged: the restore is what repairs it)."""
     try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        connection.close()
-    for side in side_files(database):
-        side.unlink(missing_ok=True)
+        connection = connect(database, key)
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            connection.close()
+    except Exception:  # noqa: BLE001 - sqlite3 or sqlcipher3 DatabaseError
+        return False
+    return True
 
 
 def swap_in(database: Path, restored: Path) -> Path:
     """Put `restored` in place of `database` atomically, the current file kept aside (a hard
-    link, or a copy where links are not possible); returns the aside path."""
+    link, or a copy where links are not possible) with its WAL, so that the restored file
+    never meets the old WAL; returns the aside path."""
     aside = database.with_name(database.name + ".before-restore")
-    aside.unlink(missing_ok=True)
+    for old in (aside, *side_files(aside)):
+        old.unlink(missing_ok=True)
     if database.exists():
         try:
             os.link(database, aside)
@@ -319,16 +324,22 @@ def swap_in(database: Path, restored: Path) -> Path:
             import shutil
 
             shutil.copy2(database, aside)
+    for side, kept in zip(side_files(database), side_files(aside), strict=True):
+        if side.exists():
+            os.replace(side, kept)
     os.replace(restored, database)
     _sync_folder(database.parent)
     return aside
 
 
 def put_back(database: Path, aside: Path) -> None:
-    """Undo `swap_in` (the restored file did not open)."""
+    """Undo `swap_in` (the restored file did not open): the old file and its WAL return."""
     for side in side_files(database):
         side.unlink(missing_ok=True)
     if aside.exists():
+        for kept, side in zip(side_files(aside), side_files(database), strict=True):
+            if kept.exists():
+                os.replace(kept, side)
         os.replace(aside, database)
         _sync_folder(database.parent)
 

@@ -273,3 +273,33 @@ def test_pre_migration_backups_are_sealed_under_the_key(tmp_path: Path) -> None:
 def test_config_defaults_keep_a_week() -> None:
     config = Config()
     assert config.backup_keep_daily == 7 and config.backup_keep_pre_migration == 5
+
+
+def test_a_damaged_database_is_restored_from_its_backup(
+        services: Services, clerk: Actor, data_dir: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    number = confirm_intake(services, clerk, bundled_matter(services))
+    file = BackupService(services.ctx).back_up(SYSTEM_ACTOR, out=tmp_path / "b.clkbak").path
+    key = services.ctx.db.key
+    services.close()
+    path = data_dir / "clerk.sqlite"
+    for side in (path.with_name("clerk.sqlite-wal"), path.with_name("clerk.sqlite-shm")):
+        side.unlink(missing_ok=True)
+    raw = bytearray(path.read_bytes())
+    for offset in range(8192, len(raw), 4096):  # flip a byte in every page but the first two
+        raw[offset + 100] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    assert _cli(data_dir, "audit", "verify") == 1
+    assert "已损坏或被改动" in capsys.readouterr().err  # the keys' words, no traceback
+
+    assert _cli(data_dir, "restore", str(file)) == 0
+    said = capsys.readouterr()
+    assert "当前数据库已损坏" in said.err and "恢复完成" in said.out
+    db = Database(path, key)
+    try:
+        with db.reading() as session:
+            assert session.execute(text("SELECT count(*) FROM applications WHERE number = :n"),
+                                   {"n": number}).scalar() == 1
+            assert verify_session(session).ok
+    finally:
+        db.close()
