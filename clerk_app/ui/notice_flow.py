@@ -124,14 +124,22 @@ class NoticeFlow(QObject):
             self.rating_dialog.close()
         line = _("办件编号 {n} · 窗口工作人员 {clerk}").format(
             n=number, clerk=self.actor.display_name)
+        # A dialog still open on the clerk's screen (the application view after 出件) is
+        # window-modal: it blocks its parent's whole hierarchy. On the applicant's screen the
+        # rating is a window of its own (nothing the clerk has open blocks it, and it blocks
+        # nothing); on the clerk's screen it is the topmost application-modal dialog, which
+        # takes input whatever is open below it until the applicant has rated or skipped.
+        facing_applicant = screen is not None
         dialog = RatingDialog(self.ratings, self.actor, self.taskman, number,
                               service_line=line, visit_id=visit_id, screen=screen,
-                              parent=self.window)
+                              parent=None if facing_applicant else self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         dialog.destroyed.connect(lambda *_args: self._forget_rating(dialog))
         clerk_window = QApplication.activeWindow()
-        if screen is not None:  # facing the applicant: the clerk keeps the keyboard
+        if facing_applicant:  # the clerk keeps the keyboard
             dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        else:
+            dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         self.rating_dialog = dialog
         dialog.show()
         if screen is not None and clerk_window is not None and clerk_window is not dialog:
