@@ -38,6 +38,7 @@ from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied
 from clerk_app.services.reassign import ReassignError
 from clerk_app.services.reports import ReportError
+from clerk_app.services.village.batches import VillageError
 from clerk_app.store.faults import FaultKind, KnownFault, known_fault
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ log = logging.getLogger(__name__)
 USER_ERRORS: tuple[type[Exception], ...] = (
     IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
     CalendarImportError, ClockError, ReportError, ReassignError,
-    AttachmentRefused, AttachmentError, PageDamaged)
+    AttachmentRefused, AttachmentError, PageDamaged,
+    VillageError)
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
 _QUIET_MODULES = ("sqlalchemy", "sqlite3")

@@ -44,6 +44,7 @@ from clerk_app.ui.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
 from clerk_app.ui.sync_worker import SyncClient
 from clerk_app.ui.taskman import TaskManager
+from clerk_app.ui.village.menu import VillageMenu
 from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 
 log = logging.getLogger(__name__)
@@ -218,6 +219,12 @@ class MainWindow(QMainWindow):
         install_supervisor_menu(self, self.services, self.actor, self.taskman,
                                 self.settings.window_names, self.applications.open,
                                 self.services.ctx.today)
+        # 村务: 代办回执, 材料交接单, 在途; at the centre a scanned slip opens its batch
+        self.village = VillageMenu(
+            self, self.services, self.actor, self.taskman, self.status.say,
+            lambda number: self._intake_first(lambda: self.controller.reopen(number)))
+        self.scan_catcher.batch_scanned.connect(self.village.open_slip)
+        self.controller.collected.connect(self.village.collected)
 
     def _set_tab_order(self) -> None:
         chain = [self.search_panel.field] + self.page.tab_chain() + [

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.domain.numbering import parse_number
+from clerk_app.domain.village import parse_batch_number
 
 log = logging.getLogger(__name__)
 
@@ -103,9 +104,11 @@ class ScanCatcher(QObject):
 
     Signals:
         scanned(str): the application number read (normalised, check character verified).
+        batch_scanned(str): a 材料交接单 number read (21 characters, same check character).
     """
 
     scanned = Signal(str)
+    batch_scanned = Signal(str)
 
     def __init__(self, watches: Callable[[QWidget], bool], *, gap_ms: int = GAP_MS,
                  clock: Callable[[], float] = time.monotonic,
@@ -184,7 +187,8 @@ class ScanCatcher(QObject):
     def _enter(self, focus: QWidget) -> bool:
         text = self._text
         parsed = parse_number(text) if len(text) >= MIN_LENGTH else None
-        if parsed is None:
+        batch = parse_batch_number(text) if parsed is None and len(text) >= MIN_LENGTH else None
+        if parsed is None and batch is None:
             self.release_held()
             self._reset()
             return False
@@ -193,6 +197,10 @@ class ScanCatcher(QObject):
         if self._snapshot is not None:
             self._snapshot.restore()
         self._reset()
+        if batch is not None:
+            log.info("hand-over slip number scanned")
+            self.batch_scanned.emit(str(batch))
+            return True
         log.info("application number scanned")
         self.scanned.emit(str(parsed))
         return True

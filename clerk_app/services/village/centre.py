@@ -111,12 +111,13 @@ class CentreBatchService:
         if parsed is None:
             raise VillageError([_("交接单编号「{n}」格式或校验位不对").format(n=number)])
         number = str(parsed)
-        if not self._known(number):
+        if not self.known(number):
             document = fetch(number)
             self._import(actor, number, document)
         return self.batch(actor, number)
 
-    def _known(self, number: str) -> bool:
+    def known(self, number: str) -> bool:
+        """The slip was opened here before (no need to ask the platform)."""
         with self.ctx.db.reading() as session:
             return session.scalars(select(HandoverBatch.id).where(
                 HandoverBatch.number == number)).first() is not None

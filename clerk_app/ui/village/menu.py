@@ -1,0 +1,180 @@
+"""The 村务(&V) menu: 代办回执, 材料交接单, 在途 at a village point; 打开交接单 at the centre;
+and the offline-limits warning in the status bar of a village point.
+
+Entries a role cannot use are shown disabled with the reason (a hidden button is not a
+permission: the services refuse as well)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QWidget
+
+from clerk_app.app import Services, platform_adapter
+from clerk_app.i18n import _
+from clerk_app.services.context import Actor
+from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.village.offline import OfflineState, offline_state
+from clerk_app.services.village.point import load_point
+from clerk_app.services.village.wiring import village_of
+from clerk_app.sync.api import PlatformUnreachable
+from clerk_app.ui.errors import problems_of
+from clerk_app.ui.taskman import TaskManager
+from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
+from clerk_app.ui.village.paper_dialog import PaperDialog
+from clerk_app.ui.village.point_dialogs import CarryDialog, TransitDialog
+
+RECEIPT_KEYS = "Ctrl+Alt+H"
+SLIP_KEYS = "Ctrl+Alt+J"
+TRANSIT_KEYS = "Ctrl+Alt+T"
+OPEN_SLIP_KEYS = "Ctrl+Alt+O"
+OFFLINE_CHECK_MS = 5 * 60_000
+
+
+class VillageMenu(QObject):
+    """Builds the menu and opens the village dialogs for one signed-in user."""
+
+    def __init__(self, window: QMainWindow, services: Services, actor: Actor,
+                 taskman: TaskManager, say: Callable[[str], None],
+                 decide: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.window, self.services, self.actor, self.taskman = window, services, actor, taskman
+        self.say, self.decide = say, decide
+        self.village = village_of(services)
+        self.last_collected = ""
+        self.dialogs: list[QWidget] = []
+        self.menu = QMenu(_("村务(&V)"), window)
+        can_collect = allowed(actor, Permission.COLLECT)
+        can_intake = allowed(actor, Permission.INTAKE)
+        self.receipt_action = self._add(_("代办回执…"), RECEIPT_KEYS, self.ask_receipt,
+                                        can_collect or can_intake, _("代办点代收件的回执"))
+        self.slip_action = self._add(_("材料交接单…"), SLIP_KEYS, self.carry, can_collect,
+                                     _("仅代办员可制作交接单"))
+        self.transit_action = self._add(
+            _("在途办件…"), TRANSIT_KEYS, self.transit,
+            can_collect or allowed(actor, Permission.CENTRE_LOG), _("代办员和中心负责人可查看"))
+        self.menu.addSeparator()
+        self.open_action = self._add(
+            _("打开交接单（中心收件）…"), OPEN_SLIP_KEYS, self.ask_slip, can_intake,
+            _("收件和受理是中心窗口的职权，代办员不能操作") if can_collect else _("无受理权限"))
+        bar = window.menuBar()
+        bar.insertMenu(bar.actions()[-1], self.menu)
+        self.offline_label = QLabel("")
+        self.offline_label.setStyleSheet("color: #B00020;")
+        self.offline_label.hide()
+        window.statusBar().addPermanentWidget(self.offline_label)
+        self._offline_timer = QTimer(self)
+        self._offline_timer.timeout.connect(self.check_offline)
+        self._offline_timer.start(OFFLINE_CHECK_MS)
+        self.check_offline()
+
+    def _add(self, text: str, keys: str, slot: Callable[[], None], enabled: bool,
+             reason: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(keys))
+        action.triggered.connect(slot)
+        action.setEnabled(enabled)
+        if not enabled:
+            action.setToolTip(reason)
+            action.setText(f"{text}（{reason}）")
+        self.menu.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def _keep(self, dialog: QWidget) -> None:
+        """Show a dialog and keep it listed until Qt deletes it (WA_DeleteOnClose)."""
+        self.dialogs.append(dialog)
+        dialog.destroyed.connect(lambda _obj=None, d=dialog: self._forget(d))
+        dialog.show()
+
+    def _forget(self, dialog: QWidget) -> None:
+        self.dialogs = [d for d in self.dialogs if d is not dialog]
+
+    # -- 代办回执 -------------------------------------------------------------------------
+
+    def collected(self, number: str) -> None:
+        """After a 代收: the receipt opens at once for printing."""
+        self.last_collected = number
+        self.show_receipt(number)
+
+    def ask_receipt(self) -> None:
+        number, ok = QInputDialog.getText(self.window, _("代办回执"), _("办件编号："),
+                                          text=self.last_collected)
+        if ok and number.strip():
+            self.show_receipt(number.strip())
+
+    def show_receipt(self, number: str) -> None:
+        batches, actor = self.village.batches, self.actor
+        self.taskman.write(lambda: batches.receipt_pdf(actor, number),
+                           on_success=lambda pdf: self._keep(PaperDialog(
+                               _("代办回执"), number, pdf, self.taskman, self.window)),
+                           on_error=lambda exc: self.say("；".join(problems_of(exc))),
+                           context=_("生成代办回执"))
+
+    # -- 材料交接单 and 在途 ----------------------------------------------------------------
+
+    def carry(self) -> None:
+        dialog = CarryDialog(self.village.batches, self.actor, self.taskman, self.window)
+        dialog.made.connect(lambda number, pdf: self._keep(PaperDialog(
+            _("材料交接单"), number, pdf, self.taskman, self.window)))
+        self._keep(dialog)
+
+    def transit(self) -> None:
+        self._keep(TransitDialog(self.village.batches, self.actor, self.taskman, self.window))
+
+    # -- at the centre ----------------------------------------------------------------------
+
+    def ask_slip(self) -> None:
+        number, ok = QInputDialog.getText(self.window, _("打开交接单"), _("交接单编号（可扫码）："))
+        if ok and number.strip():
+            self.open_slip(number.strip())
+
+    def open_slip(self, number: str) -> None:
+        """A scanned or typed 材料交接单 number: the batch opens for checking in."""
+        if not allowed(self.actor, Permission.INTAKE):
+            self.say(_("收件和受理是中心窗口的职权：代办员不能打开交接单"))
+            return
+        services = self.services
+
+        def fetch(slip: str) -> dict[str, Any]:
+            from clerk_app.sync.adapter import ClerkSyncV1Adapter  # requests: when needed
+
+            adapter = platform_adapter(services.ctx.config, services.sync_store)
+            if not isinstance(adapter, ClerkSyncV1Adapter):
+                raise PlatformUnreachable("no platform", _("本站未连接平台（未设置平台或未注册），"
+                                                           "无法读取交接单"))
+            try:
+                return adapter.village_batch(slip)
+            finally:
+                adapter.close()
+
+        dialog = CentreBatchDialog(self.village.centre, self.actor, self.taskman, fetch,
+                                   number, self.window)
+        dialog.decide.connect(self._decide)
+        self._keep(dialog)
+
+    def _decide(self, number: str) -> None:
+        self.decide(number)
+        self.window.activateWindow()
+
+    # -- offline limits ----------------------------------------------------------------------
+
+    def check_offline(self) -> None:
+        ctx = self.services.ctx
+
+        def state() -> OfflineState | None:
+            return offline_state(ctx) if load_point(ctx).is_village else None
+
+        self.taskman.read(state, on_success=self._offline, context=_("检查离线情况"))
+
+    def _offline(self, state: OfflineState | None) -> None:
+        warning = state.warning if state is not None else ""
+        self.offline_label.setText(_("离线提醒：{n} 件未发送").format(n=state.unsent_cases)
+                                   if state is not None and warning else "")
+        self.offline_label.setToolTip(warning)
+        self.offline_label.setVisible(bool(warning))
+        if warning:
+            self.say(warning)

@@ -1,0 +1,169 @@
+"""The agent's day through the real windows and the real reference platform: 代收 for a villager
+by keyboard, the 代办回执, the 材料交接单; then at the centre (a second station) the slip is
+scanned, the case checked in and accepted, and the decision arrives back at the village."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from clerk_app.domain.checklist import MaterialState
+from clerk_app.domain.village import parse_batch_number
+from clerk_app.store.models import Application, AuditEntry
+from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
+from clerk_app.ui.fonts import apply_app_font, register_bundled_fonts
+from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
+from clerk_app.ui.village.paper_dialog import PaperDialog
+from clerk_app.ui.village.point_dialogs import CarryDialog
+from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
+from tests.integration.test_village import Point, pair  # noqa: F401 - the two stations
+from tests.ui.conftest import focused, idle, press
+from tests.ui.test_intake_window import checklist_keys, choose_dibao, fill_applicant
+from tests.ui.test_scan_and_lookup import scan
+
+K = Qt.Key
+CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+SHOTS = os.environ.get("CLERK_SCREENSHOTS", "")  # a folder: the screens are saved there
+
+
+def _window(qtbot: QtBot, point: Point) -> MainWindow:
+    app = QApplication.instance()
+    if SHOTS and isinstance(app, QApplication):  # as the real start does, so Chinese shows
+        apply_app_font(app, register_bundled_fonts())
+    window = MainWindow(point.services, point.actor)
+    qtbot.addWidget(window)
+    window.resize(1366, 740)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    idle(qtbot, window)
+    return window
+
+
+def _shot(widget: object, name: str) -> None:
+    if SHOTS:
+        widget.grab().save(str(Path(SHOTS) / f"{name}.png"))  # type: ignore[attr-defined]
+
+
+def _sync(point: Point) -> None:
+    services = point.services
+    report = SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
+                        lambda: services.ctx.clock().astimezone(), random.Random(5),
+                        configured=lambda: True).run_once(force=True)
+    assert report.outcome is Outcome.DONE, report.state.last_error
+
+
+def _paper(qtbot: QtBot, window: MainWindow) -> PaperDialog:
+    qtbot.waitUntil(lambda: any(isinstance(d, PaperDialog) and d.isVisible()
+                                for d in window.village.dialogs), timeout=10_000)
+    return next(d for d in window.village.dialogs if isinstance(d, PaperDialog)
+                and d.isVisible())
+
+
+@pytest.fixture
+def windows(qtbot: QtBot, pair: tuple[Point, Point]  # noqa: F811
+            ) -> Iterator[tuple[Point, Point]]:
+    yield pair
+    for top in QApplication.topLevelWidgets():
+        if top.isVisible():
+            top.close()
+
+
+@pytest.mark.slow
+def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
+    require_poppler()
+    village, centre = windows
+    # 1. 代收 at the village point, by keyboard: 受理 is not offered, 不予受理 disabled
+    vw = _window(qtbot, village)
+    choose_dibao(qtbot, vw)
+    fill_applicant(qtbot, vw, "王小梅")
+    checklist_keys(qtbot, vw, "11111")
+    decision = vw.page.decision
+    assert decision.collect_mode and decision.confirm.text() == "代收（交中心受理）"
+    assert not decision.refuse.isEnabled() and "中心作出" in decision.refuse.toolTip()
+    _shot(vw, "village-intake")
+    press(qtbot, K.Key_Return, CTRL)
+    idle(qtbot, vw)
+    assert vw.controller.done
+    number = decision.result_number.text().split()[-1]
+    # 2. the 代办回执 opens for printing
+    receipt = _paper(qtbot, vw)
+    assert receipt.number == number and receipt.document.pageCount() == 1
+    text = squeezed(pdf_text(receipt.pdf))
+    assert "代办回执" in text and number in text and "李强" in text
+    assert decode(raster(receipt.pdf, 200)).get("Code 128") == number
+    _shot(receipt, "village-receipt")
+    qtbot.keyClick(receipt, K.Key_Escape)
+    # 3. the 材料交接单: Ctrl+Alt+J, the case is ticked, Ctrl+Enter
+    vw.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is vw)
+    qtbot.keyClick(focused(), K.Key_J, CTRL | ALT)
+    qtbot.waitUntil(lambda: any(isinstance(d, CarryDialog) and d.table.rowCount() == 1
+                                for d in vw.village.dialogs), timeout=10_000)
+    carry = next(d for d in vw.village.dialogs if isinstance(d, CarryDialog))
+    assert carry.table.numbers(checked_only=True) == [number]
+    _shot(carry, "village-carry")
+    qtbot.keyClick(carry.table, K.Key_Return, CTRL)
+    slip = _paper(qtbot, vw)
+    batch = slip.number
+    assert parse_batch_number(batch) is not None
+    assert decode(raster(slip.pdf, 200)).get("Code 128") == batch
+    assert "王*梅" in squeezed(pdf_text(slip.pdf))
+    _shot(slip, "village-slip")
+    qtbot.keyClick(slip, K.Key_Escape)
+    assert village.status(number).status == "in_transit"
+    _sync(village)
+    # 4. at the centre: the slip is scanned, the case checked in, decided as at the counter
+    cw = _window(qtbot, centre)
+    cw.scan_catcher.gap = 0.25  # a loaded test machine may pause between synthetic keys
+    scan(qtbot, batch)
+    qtbot.waitUntil(lambda: any(isinstance(d, CentreBatchDialog) and d.batch is not None
+                                for d in cw.village.dialogs), timeout=15_000)
+    dialog = next(d for d in cw.village.dialogs if isinstance(d, CentreBatchDialog))
+    assert dialog.table.numbers() == [number] and not dialog.decide_button.isEnabled()
+    _shot(dialog, "centre-batch")
+    qtbot.keyClick(dialog.table, K.Key_R, CTRL)
+    qtbot.waitUntil(dialog.decide_button.isEnabled, timeout=10_000)
+    qtbot.keyClick(dialog.table, K.Key_Return, CTRL)
+    idle(qtbot, cw)
+    qtbot.waitUntil(lambda: cw.page.loaded and cw.controller.slot is not None, timeout=10_000)
+    entries = cw.page.checklist_model.entries()
+    assert entries["application"].state is MaterialState.RECEIVED  # the agent's capture
+    assert not cw.page.decision.collect_mode
+    dialog.close()
+    cw.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is cw)
+    cw.page.decision.confirm.setFocus()
+    press(qtbot, K.Key_Return, CTRL)
+    idle(qtbot, cw)
+    assert cw.controller.done, cw.page.decision.blockers.text()
+    flow = cw.notice_flow
+    qtbot.waitUntil(lambda: flow.preview_dialog is not None, timeout=10_000)
+    flow.preview_dialog.reject()  # type: ignore[union-attr]
+    with centre.services.ctx.db.reading() as session:
+        app = session.scalars(select(Application).where(Application.number == number)).one()
+        assert app.status == "accepted" and app.accepted_on == centre.services.ctx.today()
+        assert len(app.visits) == 1  # the village trip only
+        received = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "village_case_received")).all()
+        assert [e.entity_id for e in received] == [number]
+    # 5. the decision arrives back at the village by sync
+    _sync(centre)
+    _sync(village)
+    back = village.status(number)
+    assert back.status == "accepted" and back.due_date == app.due_date
+    vw.refresh_today()
+    idle(qtbot, vw)
+    assert [r.status_label for r in village.services.lookup.search(village.actor, number)] == [
+        "已受理"]
