@@ -43,6 +43,7 @@ from clerk_app.ui.status_bar import StationStatusBar
 from clerk_app.ui.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
 from clerk_app.ui.sync_worker import SyncClient
+from clerk_app.ui.bundles.actions import bundle_actions
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.village.menu import VillageMenu
 from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
@@ -104,14 +105,21 @@ class MainWindow(QMainWindow):
         self.scan_catcher = ScanCatcher(watched_by(self, ApplicationDialog, RatingDialog),
                                         parent=self)
         self.scan_catcher.install()
+        # 一件事: a bundle chosen in the search, or a bundle's (or a member's) number scanned
+        self.bundles = bundle_actions(services, actor, self.taskman, self, self.status.say)
+        self.bundles.changed.connect(lambda _number: self.refresh_today())
         self._lay_out()
         self._build_menus()
         self._set_tab_order()
 
-        self.search_panel.matter_chosen.connect(self.controller.start)
-        self.lookup.number_entered.connect(self.applications.open)
+        self.search_panel.matter_chosen.connect(
+            lambda code: self.bundles.start(code) if services.matters.is_bundle(code)
+            else self.controller.start(code))
+        self.lookup.number_entered.connect(
+            lambda number: self.bundles.route(number, self.applications.open))
         self.lookup.search_requested.connect(self.search_applications)
-        self.scan_catcher.scanned.connect(self.applications.open)
+        self.scan_catcher.scanned.connect(
+            lambda number: self.bundles.route(number, self.applications.open))
         self.lists.number_activated.connect(self.applications.open)
         self.lists.due_counts.connect(self.status.set_due_counts)
         self.applications.changed.connect(lambda _number: self.refresh_today())

@@ -144,7 +144,10 @@ class BundleService:
         if not bundle.active:
             raise IntakeError([_("「{name}」已停用：{reason}").format(
                 name=bundle.name, reason=bundle.withdrawn_reason or _("未说明原因"))])
-        return BundleForm(bundle_code=bundle.code, bundle_version=bundle.version)
+        versions = {m.matter_code: self.catalogue.matter(m.matter_code).version
+                    for m in bundle.members}  # read once here: assessing then reads no disk
+        return BundleForm(bundle_code=bundle.code, bundle_version=bundle.version,
+                          member_versions=versions)
 
     def bundle(self, form: BundleForm) -> Bundle:
         return self.definitions.bundle(form.bundle_code, form.bundle_version)
@@ -157,6 +160,10 @@ class BundleService:
     def checklist(self, form: BundleForm) -> MergedChecklist:
         bundle = self.bundle(form)
         return merge(bundle, self.members(bundle, form), form.chosen)
+
+    def statuses(self, form: BundleForm) -> dict[str, str]:
+        """The statuses of the members already taken in (for `assess` on the GUI thread)."""
+        return self._statuses(form)
 
     def assess(self, form: BundleForm, today: date | None = None,
                statuses: Mapping[str, str] | None = None) -> BundleFormAssessment:
@@ -400,7 +407,10 @@ class BundleService:
                 delivery_method=first.delivery_method,
                 overrides=dict(first.override_reasons or {}),
                 bundle_number=case.number,
-                member_versions={a.matter_code: a.matter_version for a in case.members},
+                member_versions={**{m.matter_code: self.catalogue.matter(m.matter_code).version
+                                    for m in self.definitions.bundle(
+                                        case.bundle_code, case.bundle_version).members},
+                                 **{a.matter_code: a.matter_version for a in case.members}},
                 member_numbers={a.matter_code: a.number for a in case.members})
 
 

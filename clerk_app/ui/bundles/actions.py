@@ -1,0 +1,177 @@
+"""The window's bundle actions: start a bundle chosen in the search, open one scanned (its own
+number or a member's), 补交材料, the bundle notice and 出件 — services run off the GUI thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from clerk_app.app import Services
+from clerk_app.documents.bundle_notice import TITLE
+from clerk_app.domain.handover import Collector
+from clerk_app.i18n import _
+from clerk_app.services.bundles.form import BundleForm
+from clerk_app.services.bundles.handover import BundleHandoverResult, BundleHandoverService
+from clerk_app.services.bundles.notice import BundleNoticeService, RenderedBundleNotice
+from clerk_app.services.bundles.service import BundleConfirmResult, BundleService
+from clerk_app.services.bundles.view import BundleViewService
+from clerk_app.services.context import Actor
+from clerk_app.services.handover import ResultsError
+from clerk_app.ui.bundles.intake_dialog import BundleIntakeDialog
+from clerk_app.ui.bundles.view_dialog import BundleViewDialog
+from clerk_app.ui.notice_preview import NoticePreviewDialog
+from clerk_app.ui.taskman import TaskManager
+
+
+@dataclass(frozen=True)
+class _Titled:
+    """Stands where the preview expects a notice kind: only its caption is shown."""
+
+    value: str
+
+
+@dataclass(frozen=True)
+class _Preview:
+    number: str
+    kind: _Titled
+    pdf: bytes
+    unprintable: tuple[str, ...] = ()
+
+
+class BundleActions(QObject):
+    """Bundle screens for one signed-in clerk.
+
+    Signals:
+        changed(str): a bundle was written (lists refresh).
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, bundles: BundleService, view: BundleViewService,
+                 notices: BundleNoticeService, handover: BundleHandoverService, actor: Actor,
+                 taskman: TaskManager, window: QWidget, say: Callable[[str], None]) -> None:
+        super().__init__(window)
+        self.bundles = bundles
+        self.view = view
+        self.notices = notices
+        self.handover = handover
+        self.actor = actor
+        self.taskman = taskman
+        self.window = window
+        self.say = say
+        self.dialog: QDialog | None = None  # the open bundle screen (tests look at it)
+
+    # -- choosing and scanning ------------------------------------------------------------
+
+    def start(self, code: str) -> None:
+        """Open the intake of the bundle `code` (a search hit)."""
+        self.taskman.read(lambda: (self.bundles.start(self.actor, code), {}),
+                          self._open_intake, context=_("打开一件事"))
+
+    def route(self, number: str, otherwise: Callable[[str], object]) -> None:
+        """A scanned or typed number: the bundle's page when it belongs to a bundle (its own
+        number or a member's), else `otherwise` (the application view)."""
+        def found(bundle: str | None) -> None:
+            if bundle is None:
+                otherwise(number)
+            else:
+                self.open(bundle)
+
+        self.taskman.read(lambda: self.bundles.bundle_number_of(number), found,
+                          context=_("查找办件"))
+
+    def open(self, number: str) -> None:
+        def load() -> object:
+            return self.view.details(self.actor, number), self.handover.readiness(number)
+
+        self.taskman.read(load, lambda pair: self._show(*pair),  # type: ignore[misc]
+                          context=_("读取一件事"))
+
+    def _show(self, details: object, readiness: object) -> None:
+        self._close_current()
+        dialog = BundleViewDialog(details, readiness, self.window)  # type: ignore[arg-type]
+        dialog.reopen_requested.connect(self.reopen)
+        dialog.notice_requested.connect(lambda n: self.print_notice(n, reprint=True))
+        dialog.handover_requested.connect(self.hand_over)
+        self._present(dialog)
+
+    def reopen(self, number: str) -> None:
+        def load() -> tuple[BundleForm, dict[str, str]]:
+            form = self.bundles.reopen(self.actor, number)
+            return form, self.bundles.statuses(form)
+
+        self.taskman.read(load, self._open_intake, context=_("补交材料"))
+
+    def _open_intake(self, pair: tuple[BundleForm, dict[str, str]]) -> None:
+        form, statuses = pair
+        self._close_current()
+        dialog = BundleIntakeDialog(self.bundles, form, statuses, self.actor, self.taskman,
+                                    lambda n: self.print_notice(n), self.window)
+        dialog.confirmed.connect(self._confirmed)
+        self._present(dialog)
+
+    def _confirmed(self, result: BundleConfirmResult) -> None:
+        self.say(_("一件事已受理：{n}（{m} 个事项）").format(n=result.number,
+                                                          m=len(result.members)))
+        self.changed.emit(result.number)
+
+    # -- notice and handover --------------------------------------------------------------
+
+    def print_notice(self, number: str, *, reprint: bool = False) -> None:
+        self.taskman.write(lambda: self.notices.render(self.actor, number, reprint=reprint),
+                           self._preview, context=_("生成一件事告知书"))
+
+    def _preview(self, rendered: RenderedBundleNotice) -> None:
+        preview = NoticePreviewDialog(
+            _Preview(rendered.number, _Titled(TITLE), rendered.pdf),  # type: ignore[arg-type]
+            self.taskman, reprint=rendered.data.reprint, parent=self.window)
+        preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.preview = preview
+        preview.open()
+
+    def hand_over(self, number: str, collector: Collector, early: bool) -> None:
+        dialog = self.dialog
+
+        def failed(exc: Exception) -> None:
+            problems = exc.problems if isinstance(exc, ResultsError) else [str(exc)]
+            if isinstance(dialog, BundleViewDialog):
+                dialog.message.show_error("；".join(problems))
+
+        def done(result: BundleHandoverResult) -> None:
+            self.say(_("已出件 {n} 项；尚未办结 {p} 项；本一件事累计跑动 {t} 次").format(
+                n=len(result.handed_over), p=len(result.still_pending), t=result.trips))
+            self.changed.emit(result.number)
+            self.open(result.number)
+
+        self.taskman.write(lambda: self.handover.hand_over(self.actor, number, collector,
+                                                           early=early),
+                           done, failed, context=_("一件事出件"))
+
+    # -- dialogs --------------------------------------------------------------------------
+
+    def _present(self, dialog: QDialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.destroyed.connect(lambda *_a, d=dialog: self._forget(d))
+        self.dialog = dialog
+        dialog.open()
+
+    def _forget(self, dialog: QDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+
+    def _close_current(self) -> None:
+        if self.dialog is not None:
+            self.dialog.close()
+
+
+def bundle_actions(services: Services, actor: Actor, taskman: TaskManager, window: QWidget,
+                   say: Callable[[str], None]) -> BundleActions:
+    """The window's bundle actions on the station's services."""
+    bundles = services.bundles
+    view = BundleViewService(services.ctx, bundles, services.application_view)
+    notices = BundleNoticeService(services.ctx, services.catalogue, bundles)
+    handover = BundleHandoverService(services.ctx, bundles, services.handover)
+    return BundleActions(bundles, view, notices, handover, actor, taskman, window, say)
