@@ -77,3 +77,32 @@ def test_pages_added_viewed_removed_and_carried_to_the_application(
         types = session.scalars(select(OutboxEvent.type).where(
             OutboxEvent.application_no == number).order_by(OutboxEvent.seq)).all()
         assert types == ["application.confirmed", "attachments.changed"]
+
+
+def test_document_camera_captures_pages_in_order(qtbot: QtBot, tmp_path: Path) -> None:
+    """No camera here: the dialog still builds on Qt Multimedia; frames handed to it as the
+    camera would (imageCaptured) come back in order and normalize like any page."""
+    from PySide6.QtGui import QImage
+
+    from clerk_app.services.attachments.normalize import prepare_bytes
+    from clerk_app.ui.attachments.camera import DocumentCamera, camera_available, jpeg_of
+
+    assert not camera_available()
+    dialog = DocumentCamera()
+    qtbot.addWidget(dialog)
+    frames = []
+    for seed in (1, 2):
+        path = tmp_path / f"frame{seed}.png"
+        document_page(800, 600, seed=seed).save(path)
+        frames.append(QImage(str(path)))
+    qtbot.keyClick(dialog, K.Key_Space)  # not ready without a camera: nothing is captured
+    assert dialog.images == []
+    for number, frame in enumerate(frames, start=1):
+        dialog.capture.imageCaptured.emit(number, frame)
+    assert "已拍摄 2 页" in dialog.counter.text()
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.keyClick(dialog, K.Key_Return)
+    pages = [prepare_bytes(jpeg_of(image), f"高拍仪第{i}页") for i, image in
+             enumerate(dialog.images, start=1)]
+    assert [(p.width, p.height) for p in pages] == [(800, 600), (800, 600)]
+    assert pages[0].sha256 != pages[1].sha256

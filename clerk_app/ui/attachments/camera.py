@@ -27,7 +27,8 @@ def jpeg_of(image: QImage, quality: int = 95) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPEG", quality)
+    # the stubs say bytes, PySide6 6.11 accepts only str here
+    image.save(buffer, "JPEG", quality)  # type: ignore[call-overload]
     buffer.close()
     return bytes(data.data())
 
