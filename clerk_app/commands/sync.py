@@ -59,6 +59,9 @@ def _sync(args: argparse.Namespace) -> int:
     print(_("本次：上传 {pushed} 条，退回 {parked} 条，状态更新 {moved} 件，请求 {requests} 次").format(
         pushed=report.pushed, parked=report.parked, moved=report.moved,
         requests=report.requests))
+    if report.pages_sent or report.page_bytes:
+        print(_("材料页面：平台新收全 {n} 页，本次发送 {kb} KB").format(
+            n=report.pages_sent, kb=round(report.page_bytes / 1024)))
     if report.error:
         print(report.error, file=sys.stderr)
     return report.exit_code
