@@ -111,6 +111,9 @@ def tidy_interrupted(path: Path) -> None:
     for leftover in (building, *plain_side_files(building)):
         with contextlib.suppress(FileNotFoundError):
             leftover.unlink()  # an unfinished encrypted copy: ciphertext only
+    if path.exists() and path.stat().st_size > 0 and not is_plain_sqlite(path):
+        for backup in plain_backups(path):  # killed before the old backups were cleared
+            shred(backup)
 
 
 def plain_backups(path: Path) -> list[Path]:
