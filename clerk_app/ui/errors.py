@@ -39,6 +39,7 @@ from clerk_app.services.permissions import PermissionDenied
 from clerk_app.services.reassign import ReassignError
 from clerk_app.services.reports import ReportError
 from clerk_app.services.village.batches import VillageError
+from clerk_app.store.database import DatabaseUnavailable
 from clerk_app.store.faults import FaultKind, KnownFault, known_fault
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,11 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     IntakeError, AccountError, PermissionDenied, CatalogueError, ResultsError, NoticeError,
     CalendarImportError, ClockError, ReportError, ReassignError,
     AttachmentRefused, AttachmentError, PageDamaged,
-    VillageError)
+    VillageError,
+    DatabaseUnavailable)  # wrong key, damaged file: said in words with the way to restore
 
 # Exception messages from these modules may quote the SQL parameters (names, ID numbers).
-_QUIET_MODULES = ("sqlalchemy", "sqlite3")
+_QUIET_MODULES = ("sqlalchemy", "sqlite3", "sqlcipher3")
 
 
 def is_user_error(exc: BaseException) -> bool:
