@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,10 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.i18n import _
+from clerk_app.services.serials import DEFAULT_PREFIXES, KIND_LABELS
 from clerk_app.services.settings import CentreSettings
 from clerk_app.ui.errors import is_user_error, problems_of
 from clerk_app.ui.qt_locale import documents_dir
+from clerk_app.ui.setup_dialog import split_windows
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import NOTE_COLOUR, MessageLine, plain_label
 
@@ -88,6 +92,21 @@ class SettingsDialog(QDialog):
         self.serial_prefix.setPlaceholderText(_("如 青便受"))
         self.serial_example = plain_label()
         self.serial_example.setStyleSheet(f"color: {NOTE_COLOUR};")
+        self.windows = self._line("、".join(settings.window_names), 300)
+        self.windows.setPlaceholderText(_("如 社会保障、民生事务、综合服务、商事登记"))
+        # each other kind of document its own prefix (空 = the default shown)
+        own = dict(settings.serial_prefixes)
+        self.kind_prefixes: dict[str, QLineEdit] = {}
+        prefixes = QGridLayout()
+        prefixes.setContentsMargins(0, 0, 0, 0)
+        others = [kind for kind in DEFAULT_PREFIXES if kind != NoticeKind.ACCEPTANCE.value]
+        for i, kind in enumerate(others):
+            edit = self._line(own.get(kind, ""), 20)
+            edit.setPlaceholderText(DEFAULT_PREFIXES[kind])
+            edit.setToolTip(KIND_LABELS[kind])
+            self.kind_prefixes[kind] = edit
+            prefixes.addWidget(QLabel(KIND_LABELS[kind]), i // 2, (i % 2) * 2)
+            prefixes.addWidget(edit, i // 2, (i % 2) * 2 + 1)
         self.yellow_days = QSpinBox()
         self.yellow_days.setRange(0, 30)
         self.yellow_days.setValue(settings.yellow_days)
@@ -127,8 +146,10 @@ class SettingsDialog(QDialog):
         seal_label.setBuddy(self.seal_path)
         form.addRow(seal_label, seal_line)
         form.addRow(_("进度查询网址(&Q)"), self.qr_base_url)
-        form.addRow(_("文书编号前缀(&X)"), self.serial_prefix)
+        form.addRow(_("窗口(&W)"), self.windows)
+        form.addRow(_("受理通知书编号前缀(&X)"), self.serial_prefix)
         form.addRow("", self.serial_example)
+        form.addRow(_("其他文书编号前缀"), prefixes)
         form.addRow(_("黄灯预警(&Y)"), self.yellow_days)
         form.addRow("", self.full_id)
         form.addRow(_("行政区划 · 站点"), station)
@@ -156,7 +177,8 @@ class SettingsDialog(QDialog):
         self._show_example()
         if not may_edit:
             for widget in (self.centre_name, self.address, self.phone, self.complaint_phone,
-                           self.qr_base_url, self.serial_prefix, self.seal_path):
+                           self.qr_base_url, self.serial_prefix, self.seal_path, self.windows,
+                           *self.kind_prefixes.values()):
                 widget.setReadOnly(True)
             for other in (self.yellow_days, self.full_id, self.seal_choose, self.seal_clear,
                           self.save_button):
@@ -213,6 +235,10 @@ class SettingsDialog(QDialog):
             seal_image=self.seal_path.text().strip(),
             qr_base_url=self.qr_base_url.text().strip(),
             notice_serial_prefix=self.serial_prefix.text().strip(),
+            window_names=split_windows(self.windows.text()) or self.settings.window_names,
+            serial_prefixes=tuple(sorted(
+                (kind, edit.text().strip()) for kind, edit in self.kind_prefixes.items()
+                if edit.text().strip())),
             yellow_days=self.yellow_days.value(),
             applicant_copy_full_id=self.full_id.isChecked())
 

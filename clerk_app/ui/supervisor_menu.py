@@ -17,6 +17,7 @@ from clerk_app.app import Services
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.windows import known_windows
 from clerk_app.ui.taskman import TaskManager
 
 SUPERVISOR_KEY = "Ctrl+Shift+G"
@@ -53,9 +54,14 @@ def install_supervisor_menu(window: QMainWindow, services: Services, actor: Acto
     def accounts() -> None:
         from clerk_app.ui.supervisor import AccountsDialog
 
-        dialog = AccountsDialog(services.accounts, actor, taskman, window_names, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-        dialog.open()
+        def show(windows: tuple[str, ...]) -> None:
+            dialog = AccountsDialog(services.accounts, actor, taskman, windows, window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            dialog.open()
+
+        # the windows as 中心设置 has them now (and any an account works at)
+        taskman.read(lambda: known_windows(services.ctx), on_success=show,
+                     context=_("读取窗口列表"))
 
     def reassign() -> None:
         from clerk_app.ui.supervisor import HandoverDialog
