@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import func, select, update
 
 from clerk_app.i18n import _
+from clerk_app.services.attachments.page_files import PageDamaged
 from clerk_app.services.attachments.service import AttachmentService
 from clerk_app.services.context import ServiceContext
 from clerk_app.store.models import MaterialPage, PageFile
@@ -74,6 +75,7 @@ class UploadTally:
     pages_known: int = 0
     bytes_sent: int = 0
     chunks: int = 0
+    damaged: int = 0
     resumed_at: dict[str, int] = field(default_factory=dict)
 
 
@@ -143,8 +145,12 @@ def upload_pages(transport: PageTransport, source: StationPages, *,
     waiting = [p for p in pending if p.sha256 not in set(known)]
     for number, page in enumerate(waiting, start=1):
         say(_("正在上传材料页面（{i}/{n}）").format(i=number, n=len(waiting)))
-        _send_page(transport, source, page, held.get(page.sha256, (0, False))[0], chunk_bytes,
-                   check_cancel, tally)
+        try:
+            _send_page(transport, source, page, held.get(page.sha256, (0, False))[0],
+                       chunk_bytes, check_cancel, tally)
+        except PageDamaged:  # one unreadable file must not hold back the other pages
+            log.warning("page %s… unreadable at the station: skipped", page.sha256[:8])
+            tally.damaged += 1
     return tally
 
 

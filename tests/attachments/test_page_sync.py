@@ -64,3 +64,19 @@ def test_events_then_pages_once_and_the_back_office_sees_them(
     assert StationPages(other.ctx).pending_pages() == []  # marked as held by the platform
     services.close()
     other.close()
+
+
+def test_an_unreadable_page_file_does_not_hold_back_the_others(
+        tmp_path: Path, reference_platform: RunningPlatform, back_office: BackOffice,
+        station_code: str) -> None:
+    services, clerk = new_page_station(tmp_path, station_code, reference_platform.url,
+                                       back_office)
+    pages = [scanned_page(51), scanned_page(52)]
+    case_with_pages(services, clerk, pages)
+    services.attachments.files.path(pages[0].sha256).write_bytes(b"damaged")
+    report = SyncEngine.for_station(services.ctx.config, services.sync_store).run_once(
+        force=True)
+    assert report.outcome is Outcome.DONE and report.pages_sent == 1
+    assert [p.sha256 for p in StationPages(services.ctx).pending_pages()] == [pages[0].sha256]
+    assert back_office.page(pages[1].sha256) == pages[1].data
+    services.close()
