@@ -63,6 +63,7 @@ class BundleActions(QObject):
         self.window = window
         self.say = say
         self.dialog: QDialog | None = None  # the open bundle screen (tests look at it)
+        self.preview: NoticePreviewDialog | None = None  # the bundle notice on screen
 
     # -- choosing and scanning ------------------------------------------------------------
 
@@ -129,6 +130,7 @@ class BundleActions(QObject):
             _Preview(rendered.number, _Titled(TITLE), rendered.pdf),  # type: ignore[arg-type]
             self.taskman, reprint=rendered.data.reprint, parent=self.window)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        preview.destroyed.connect(lambda *_a: setattr(self, "preview", None))
         self.preview = preview
         preview.open()
 
