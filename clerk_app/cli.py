@@ -17,6 +17,7 @@ from clerk_app.commands import attach as attach_command
 from clerk_app.commands import audit as audit_command
 from clerk_app.commands import backup as backup_command
 from clerk_app.commands import show as show_command
+from clerk_app.commands import village as village_command
 from clerk_app.commands import keys as keys_command
 from clerk_app.commands.access import NotSetUp
 from clerk_app.config import load_config
@@ -25,7 +26,7 @@ from clerk_app.store.database import DatabaseUnavailable
 from clerk_app.store.faults import known_fault
 
 COMMAND_MODULES = (station, notice, results, report, sync, audit_command, attach_command,
-                   show_command, backup_command)
+                   show_command, backup_command, village_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
