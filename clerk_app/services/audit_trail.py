@@ -57,17 +57,22 @@ def hash_at(session: Session, seq: int) -> str | None:
     return session.scalar(select(AuditEntry.hash).where(AuditEntry.id == seq))
 
 
+_COLUMNS = (AuditEntry.id, AuditEntry.at, AuditEntry.user_id, AuditEntry.username,
+            AuditEntry.action, AuditEntry.entity, AuditEntry.entity_id, AuditEntry.before,
+            AuditEntry.after, AuditEntry.prev_hash, AuditEntry.hash)
+
+
 def _walk(session: Session) -> Iterator[tuple[ChainFields, str, str]]:
     last = 0
     while True:
-        page = session.scalars(select(AuditEntry).where(AuditEntry.id > last)
+        page = session.execute(select(*_COLUMNS).where(AuditEntry.id > last)
                                .order_by(AuditEntry.id).limit(_PAGE)).all()
         if not page:
             return
-        for entry in page:
-            yield _fields(entry), entry.prev_hash, entry.hash
-        last = page[-1].id
-        session.expunge_all()
+        for row in page:
+            yield ChainFields(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                              row[7], row[8]), row[9], row[10]
+        last = page[-1][0]
 
 
 @dataclass(frozen=True)
