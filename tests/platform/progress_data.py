@@ -249,7 +249,7 @@ def _fill_steps(
         view.missing = []
         return
     if outcome not in ACCEPTED_OUTCOMES:
-        view.headline, view.tone = "已在窗口登记，等待受理", "info"
+        view.headline, view.tone = _waiting_words(events), "info"
         steps += [Step("受理", "", "current"), Step("审批中"), Step("办结"), Step("可领取/已送达")]
         view.steps = steps
         return
@@ -301,6 +301,18 @@ def _fill_steps(
     if finished:
         view.owed = []
         view.due_provisional = False
+
+
+def _waiting_words(events: list[Event]) -> str:
+    """Where a case not yet accepted stands: at the window, or on its way from a village point."""
+    kinds = {event.type for event in events}
+    if "village.case_received" in kinds:
+        return "中心已收到代办点送来的材料，等待受理"
+    if "village.batch_sent" in kinds:
+        return "材料正由代办点送往中心"
+    if "application.collected" in kinds:
+        return "代办点已收件，等待送中心受理"
+    return "已在窗口登记，等待受理"
 
 
 def _fill_bundle(session: Session, view: CaseView, snapshot: dict[str, Any]) -> None:

@@ -205,6 +205,27 @@ def test_a_case_whose_snapshot_has_not_arrived_is_waiting_for_upload(world: Worl
     assert "已在窗口登记，待上传" in text
 
 
+def test_a_village_case_says_where_it_is(world: World) -> None:
+    token = world.services.sync_store.get_values([STATE_TOKEN])[STATE_TOKEN]
+    snapshot = {"matter": {"code": "510104-MZ-0001", "version": 1, "name": "最低生活保障申请"},
+                "outcome": "", "status": "collected",
+                "applicant": {"kind": "natural_person", "name": "欧阳娜娜",
+                              "doc_number": "11010519491231002X", "phone": "13800138000"}}
+    collected = make_event(STATION, 90_002, event_type="application.collected", number=99_002,
+                           payload=snapshot)
+    received = make_event(STATION, 90_003, event_type="village.case_received", number=99_002,
+                          payload={"batch": "V1"})
+    link = world.link(collected["application_no"])
+    for event, words in ((collected, "代办点已收件，等待送中心受理"),
+                         (received, "中心已收到代办点送来的材料，等待受理")):
+        answer = requests.post(f"{world.platform.url}/v1/events", json={"events": [event]},
+                               headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert answer.json()["results"][0]["status"] == "applied"
+        text, html = world.page(link)
+        assert words in text and "欧**娜" in text
+        assert "欧阳娜娜" not in html and "13800138000" not in html and "19491231" not in html
+
+
 def test_wrong_code_unknown_number_and_nonsense_get_one_neutral_answer(world: World) -> None:
     number, _ = intake(world)
     world.sync()
