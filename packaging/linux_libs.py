@@ -47,9 +47,11 @@ def prune_unlinked(binaries: Iterable[tuple[str, str, str]]) -> list[tuple[str, 
     entries = list(binaries)
 
     def is_system(entry: tuple[str, str, str]) -> bool:
-        source = entry[1].replace("\\", "/")
-        return "site-packages" not in source and not Path(entry[0]).name.startswith(
-            ("libpython", "python"))
+        """A shared library from the build machine (not a Python module, not from a wheel)."""
+        dest, source = entry[0].replace("\\", "/"), entry[1].replace("\\", "/")
+        name = Path(dest).name
+        return ("/" not in dest and name.startswith("lib") and ".so" in name
+                and "site-packages" not in source and not name.startswith("libpython"))
 
     by_name = {Path(dest).name: (dest, src, kind) for dest, src, kind in entries if is_system(
         (dest, src, kind))}
