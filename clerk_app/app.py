@@ -42,6 +42,7 @@ def platform_adapter(config: Config, sync_store: StationSyncStore) -> PlatformAd
     no platform address or no registration yet)."""
     from clerk_app.sync.adapter import ClerkSyncV1Adapter  # requests: only when needed
     from clerk_app.sync.state import STATE_TOKEN
+    from clerk_app.sync.transport import pins_of
 
     token = sync_store.get_cursor(STATE_TOKEN)
     if not config.platform_url.strip() or not token:
@@ -49,7 +50,7 @@ def platform_adapter(config: Config, sync_store: StationSyncStore) -> PlatformAd
     return ClerkSyncV1Adapter(config.platform_url.strip(), token=token,
                               connect_timeout=config.connect_timeout_s,
                               read_timeout=config.read_timeout_s,
-                              ca_bundle=config.ca_bundle or None)
+                              ca_bundle=config.ca_bundle or None, pins=pins_of(config))
 
 
 @dataclass

@@ -33,6 +33,7 @@ class Config:
     data_dir: Path = field(default_factory=default_data_dir)
     platform_url: str = ""  # 一体化政务服务平台 address; CLERK_PLATFORM_URL overrides
     ca_bundle: str = ""  # custom CA bundle for TLS verification ("" = system store)
+    platform_pins: str = ""  # optional SPKI SHA-256 pins of the platform (base64, comma-separated)
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 30.0
     sync_interval_s: int = 180

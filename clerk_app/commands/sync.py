@@ -21,6 +21,7 @@ from clerk_app.i18n import _
 from clerk_app.sync.api import PlatformError
 from clerk_app.sync.engine import EXIT_PARTIAL, Outcome, SyncEngine, adapter_factory
 from clerk_app.sync.registration import register_station
+from clerk_app.sync.transport import address_problem
 
 EXIT_USAGE = 2
 
@@ -71,6 +72,10 @@ def _register(args: argparse.Namespace) -> int:
     with services_for(args) as services:
         config = services.ctx.config
         if args.url:
+            problem = address_problem(args.url)
+            if problem:
+                print(problem, file=sys.stderr)
+                return EXIT_FAILED
             config.platform_url = args.url.strip()
             config.save()
         if not config.platform_url.strip():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,11 +45,9 @@ from clerk_app.sync.api import (
 from clerk_app.sync.backoff import parse_retry_after
 from clerk_app.sync.http_batching import encode_batch, encode_json
 from clerk_app.sync.progress_address import ProgressAddress
+from clerk_app.sync.transport import InsecureAddress, PinnedAdapter, address_problem, pin_failure
 
 log = logging.getLogger(__name__)
-
-_LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-
 
 @dataclass(frozen=True)
 class _Answer:
@@ -103,12 +101,13 @@ class ClerkSyncV1Adapter:
         ca_bundle: str | Path | None = None,
         session: requests.Session | None = None,
         user_agent: str = "Clerk/0.1",
+        pins: Iterable[str] = (),
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"platform URL must be http(s)://host[:port]: {base_url!r}")
-        if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-            log.warning("platform URL %s is plain HTTP: traffic is not encrypted", base_url)
+        # plain HTTP only to loopback: every request to another address is refused in words
+        self._refusal = address_problem(base_url)
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeouts = (connect_timeout, read_timeout)
@@ -117,6 +116,8 @@ class ClerkSyncV1Adapter:
         # REQUESTS_CA_BUNDLE environment variable (psf/requests#4726, #3829).
         self._verify: bool | str = str(ca_bundle) if ca_bundle is not None else True
         self._session.verify = self._verify
+        if pins:  # SPKI SHA-256 pinning, checked right after each TLS handshake
+            self._session.mount("https://", PinnedAdapter(pins))
         self._session.headers["User-Agent"] = user_agent
         self._session.headers["Accept"] = "application/json"
 
@@ -135,6 +136,9 @@ class ClerkSyncV1Adapter:
         ok: tuple[int, ...] = (200,),
     ) -> _Answer:
         """One HTTP exchange; returns the decoded JSON answer or raises a PlatformError."""
+        if self._refusal:
+            raise InsecureAddress(f"{method} {path}: plain HTTP to a non-loopback host",
+                                  self._refusal)
         sent_headers = dict(headers or {})
         if authorised:
             if not self.token:
@@ -154,6 +158,10 @@ class ClerkSyncV1Adapter:
             )
             content = response.content  # may raise while reading the body
         except requests.exceptions.SSLError as exc:
+            if pin_failure(exc):
+                raise CertificateProblem(f"{method} {path}: SPKI pin mismatch", _(
+                    "平台证书的公钥指纹与「平台连接设置」中的不符：可能连接到了冒充的平台，"
+                    "已停止发送。请联系管理员核实平台证书。")) from exc
             raise CertificateProblem(f"{method} {path}: TLS failure ({type(exc).__name__})") from exc
         except requests.exceptions.Timeout as exc:
             raise PlatformUnreachable(f"{method} {path}: timed out ({type(exc).__name__})") from exc

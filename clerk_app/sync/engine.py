@@ -84,6 +84,7 @@ from clerk_app.sync.state import (
     load_state,
     parse_moment,
 )
+from clerk_app.sync.transport import pins_of
 
 __all__ = [
     "EXIT_FAILED", "EXIT_NOT_REGISTERED", "EXIT_OK", "EXIT_PARKED", "EXIT_PARTIAL",
@@ -116,7 +117,8 @@ def adapter_factory(config: Config) -> Callable[[str | None], PlatformAdapter]:
     def make(token: str | None) -> PlatformAdapter:
         return ClerkSyncV1Adapter(
             config.platform_url.strip(), token=token, connect_timeout=config.connect_timeout_s,
-            read_timeout=config.read_timeout_s, ca_bundle=config.ca_bundle or None)
+            read_timeout=config.read_timeout_s, ca_bundle=config.ca_bundle or None,
+            pins=pins_of(config))
 
     return make
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +27,7 @@ from clerk_app.config import Config
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
+from clerk_app.sync.transport import address_problem, parse_pins
 from clerk_app.ui.qt_locale import documents_dir
 from clerk_app.ui.sync_worker import SyncClient
 from clerk_app.ui.taskman import TaskManager
@@ -37,19 +37,18 @@ ENV_URL = "CLERK_PLATFORM_URL"
 
 
 def url_problem(url: str) -> str:
-    """What is wrong with a platform address, in Chinese ("" when usable or empty)."""
-    if not url:
-        return ""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return _("平台地址应以 https:// 开头，例如 https://zwfw.example.gov.cn")
-    return ""
+    """What is wrong with a platform address, in Chinese ("" when usable or empty): plain
+    http:// is refused except for loopback (clerk_app/sync/transport.py)."""
+    return address_problem(url)
 
 
-def save_platform_settings(config: Config, url: str, ca_bundle: str) -> None:
-    """Write the address and CA bundle to settings.json (an env override stays in force)."""
+def save_platform_settings(config: Config, url: str, ca_bundle: str,
+                           pins: str | None = None) -> None:
+    """Write the address, CA bundle and pins to settings.json (an env override stays)."""
     config.platform_url = url
     config.ca_bundle = ca_bundle
+    if pins is not None:
+        config.platform_pins = pins
     config.save()
     override = os.environ.get(ENV_URL)
     if override:
@@ -78,6 +77,8 @@ class PlatformSettingsDialog(QDialog):
         ca_row = QHBoxLayout()
         ca_row.addWidget(self.ca_bundle, 1)
         ca_row.addWidget(browse)
+        self.pins = QLineEdit(config.platform_pins)
+        self.pins.setPlaceholderText(_("可选：平台证书公钥的 SHA-256（base64），多个用逗号分隔"))
         self.key = QLineEdit()
         self.key.setPlaceholderText(_("平台管理员提供的一次性注册码，如 ABCD-EFGH-…"))
         self.register_button = QPushButton(_("注册站点"))
@@ -88,6 +89,7 @@ class PlatformSettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("平台地址"), self.url)
         form.addRow(_("CA 证书文件"), ca_row)
+        form.addRow(_("证书公钥指纹"), self.pins)
         form.addRow(_("注册码"), key_row)
         self.message = MessageLine()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -106,11 +108,12 @@ class PlatformSettingsDialog(QDialog):
         if not self.may_edit:
             layout.addWidget(plain_label(_("只有管理员或中心负责人可以修改平台连接设置。"),
                                          wrap=True))
-            for widget in (self.url, self.ca_bundle, self.key, browse, self.register_button,
-                           self.save_button):
+            for widget in (self.url, self.ca_bundle, self.pins, self.key, browse,
+                           self.register_button, self.save_button):
                 widget.setEnabled(False)
-        layout.addWidget(plain_label(_("提示：本机数据目录中保存着站点的接入凭证，"
-                                       "代办点电脑的数据目录应放在加密的磁盘分区上。"), wrap=True))
+        layout.addWidget(plain_label(_("提示：站点的接入凭证与办件数据一起加密保存在本机数据库中。"
+                                       "填写证书公钥指纹后，只有持有该公钥的平台才能收到数据。"),
+                                     wrap=True))
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         sync.registered.connect(self._registered)
@@ -126,6 +129,11 @@ class PlatformSettingsDialog(QDialog):
         problem = url_problem(url)
         if not problem and ca and not Path(ca).is_file():
             problem = _("找不到 CA 证书文件：{path}").format(path=ca)
+        if not problem:
+            try:
+                parse_pins(self.pins.text())
+            except ValueError as exc:
+                problem = str(exc)
         if problem:
             self.message.show_error(problem)
             return None
@@ -148,7 +156,8 @@ class PlatformSettingsDialog(QDialog):
             else:
                 self.message.show_ok(_("已保存"))
 
-        self.taskman.write(lambda: save_platform_settings(self.config, url, ca),
+        pins = ", ".join(sorted(parse_pins(self.pins.text())))
+        self.taskman.write(lambda: save_platform_settings(self.config, url, ca, pins),
                            on_success=saved, context=_("保存平台连接设置"))
 
     def register(self) -> None:
