@@ -82,7 +82,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("progress")
     shots = Path(os.environ.get("CLERK_SCREENSHOT_DIR") or folder)
     shots.mkdir(parents=True, exist_ok=True)
-    platform = start_platform(folder / "platform")
+    # Every page here comes from 127.0.0.1: a high limit (the limit has its own test below).
+    platform = start_platform(folder / "platform", extra=["--progress-limit", "1000/600"])
     office = platform.back_office()
     services = open_station(folder / "station", STATION, platform.url)
     clerk = make_clerk(services)
