@@ -37,6 +37,7 @@ from reportlab.platypus import (
 
 from clerk_app.documents import rl_setup
 from clerk_app.documents.components import draw_text
+from clerk_app.documents.daily_log_bundles import bundle_grouped, bundle_totals
 from clerk_app.documents.fonts import font_for, main_font, string_width, to_markup
 from clerk_app.documents.styles import BLACK, HEADER_FILL, SEAL_RED
 from clerk_app.i18n import _
@@ -276,8 +277,8 @@ def _main_table(log: DailyLog) -> list[Flowable]:
     headers, widths = _columns(centre)
     light_column = headers.index(_("预警"))
     colours = {_("红灯"): SEAL_RED, _("黄灯"): AMBER}
-    rows = [_prepared(row_texts(index, row, centre), widths, colours.get(row.light_label))
-            for index, row in enumerate(log.rows, start=1)]
+    rows = [_prepared(texts, widths, colours.get(light))  # 一件事: members under their bundle
+            for texts, light in bundle_grouped(log, centre, row_texts)]
     tops = [0.0]
     for prepared in rows:
         tops.append(tops[-1] + prepared.height)
@@ -461,6 +462,7 @@ def render_daily_log(log: DailyLog) -> bytes:
         story.append(Spacer(1, 3 * mm))
     story.extend(_main_table(log))
     story.extend(_totals(log))
+    story.extend(bundle_totals(log, note))
     story.append(_signature(log))
     doc.build(story, canvasmaker=partial(_NumberedCanvas))
     return buffer.getvalue()

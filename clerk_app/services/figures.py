@@ -32,6 +32,7 @@ from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.workdays import DueStatus
 from clerk_app.i18n import _
+from clerk_app.services.bundles.log import BundleFigure, bundle_figure
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
 from clerk_app.services.reports import (
@@ -105,6 +106,7 @@ class Figures:
     overdue: tuple[LogRow, ...]
     due_soon: tuple[LogRow, ...]
     trend: tuple[DayFigures, ...]
+    bundles: BundleFigure | None = None  # 一件事: finished with at most one trip
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class FiguresService:
             owed_overdue=owed_overdue,
             overdue=tuple(_urgent(open_rows, DueStatus.RED)),
             due_soon=tuple(_urgent(open_rows, DueStatus.YELLOW)),
-            trend=trend_of(rows, first, last))
+            trend=trend_of(rows, first, last),
+            bundles=bundle_figure(self.reports.ctx, rows))
 
     def _owed(self, first: date, last: date, window: str | None,
               clerk_id: int | None) -> tuple[int, int, int]:

@@ -141,6 +141,7 @@ class LogRow:
     visits: int | None  # None: not known here (another station's application)
     window: str
     clerk: str
+    bundle: str = ""  # the 一件事 number when the application is a bundle's member
 
     @property
     def light_label(self) -> str:
@@ -184,6 +185,7 @@ class DailyLog:
     printed_at: datetime
     printed_by: str
     coverage: CentreCoverage | None = None
+    bundles: tuple[Any, ...] = ()  # services/bundles/log.BundleLogLine, one per 一件事
 
     @property
     def multi_station(self) -> bool:
@@ -373,6 +375,10 @@ class ReportService:
         resolved = self.resolve(actor, query.scope)
         settings = load_settings(self.ctx)
         rows = self.local_rows(resolved, query.first, query.last)
+        from clerk_app.services.bundles.log import bundle_lines, tag_bundles  # imports reports
+
+        rows = tag_bundles(self.ctx, rows)
+        bundles = bundle_lines(self.ctx, rows)
         coverage: CentreCoverage | None = None
         cache: dict[str, Any] | None = None
         if query.scope.kind is ScopeKind.CENTRE:
@@ -384,7 +390,7 @@ class ReportService:
         result = DailyLog(
             query=query, centre_name=settings.centre_name, station_id=settings.station_id,
             scope_label=resolved.label, rows=tuple(rows), totals=totals_of(rows),
-            printed_at=now, printed_by=actor.display_name, coverage=coverage)
+            printed_at=now, printed_by=actor.display_name, coverage=coverage, bundles=bundles)
         with self.ctx.db.transaction() as session:
             if cache is not None:
                 CentreLog.store_cache(session, cache)
