@@ -164,6 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     pages.add_argument("--out", type=Path, default=None)
     maintenance = actions.add_parser("maintenance", help="503 with Retry-After, or 'off'")
     maintenance.add_argument("retry_after")
+    progress = actions.add_parser("progress-url", help="progress page address told to stations")
+    progress.add_argument("address", help="an http(s) address, or '' for this platform's /q")
+    contact = actions.add_parser("centre-contact", help="a centre's name, phone, address, hours "
+                                                       "on the progress page")
+    contact.add_argument("centre")
+    for field in ("name", "phone", "address", "hours"):
+        contact.add_argument(f"--{field}", default=None)
     args = parser.parse_args(argv)
 
     try:
@@ -194,6 +201,14 @@ def _run(office: BackOffice, args: argparse.Namespace) -> Any:
     elif args.action == "attachments":
         result = (office.save_attachments(args.application_no, args.out) if args.out
                   else office.attachments(args.application_no))
+    elif args.action == "progress-url":
+        office.set_progress_url(args.address)
+        result = {"url": args.address}
+    elif args.action == "centre-contact":
+        contact = {k: getattr(args, k) for k in ("name", "phone", "address", "hours")
+                   if getattr(args, k) is not None}
+        office.set_centre_contact(args.centre, **contact)
+        result = contact
     else:
         seconds = None if args.retry_after == "off" else int(args.retry_after)
         office.maintenance(seconds)
