@@ -26,10 +26,11 @@ from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.clock import ClockService, ClockState
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.deadlines import DeadlineRow, DeferredMaterial, PauseInfo
-from clerk_app.services.handover import find_application
+from clerk_app.services.handover import ResultsError, find_application
 from clerk_app.services.permissions import Permission, allowed
 from clerk_app.services.postal import PostalStage
 from clerk_app.services.settings import load_settings
+from clerk_app.services.village.scope import visible
 from clerk_app.store.models import (
     Application,
     ApplicationMaterial,
@@ -155,6 +156,8 @@ class ApplicationViewService:
         """The application with this number (typed or scanned); ResultsError when unknown."""
         with self.ctx.db.reading() as session:
             app = find_application(session, number)
+            if not visible(self.ctx, actor, app):  # an agent: their own point's cases only
+                raise ResultsError([_("本代办点没有办件编号为 {n} 的办件").format(n=app.number)])
             handovers = session.scalars(select(HandoverRecord).where(
                 HandoverRecord.application_id == app.id).order_by(HandoverRecord.id)).all()
             postal = session.scalars(select(PostalDelivery).where(

@@ -41,6 +41,7 @@ from clerk_app.services.permissions import Permission, require
 from clerk_app.services.progress_link import notice_progress
 from clerk_app.services.serials import decision_serial
 from clerk_app.services.settings import CentreSettings, load_settings
+from clerk_app.services.village.scope import visible
 from clerk_app.store.models import Applicant, Application, Decision
 
 log = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ class NoticeService:
         settings = load_settings(self.ctx)
         with self.ctx.db.transaction() as session:
             app = self._application(session, number)
+            if not visible(self.ctx, actor, app):  # an agent: their own point's cases only
+                raise NoticeError(_("找不到办件编号为 {n} 的办件，请核对编号").format(n=number))
             decision = app.decisions[-1] if app.decisions else None
             if decision is None:
                 raise NoticeError(_("办件 {n} 尚未作出受理决定，没有通知书").format(n=app.number))

@@ -129,6 +129,9 @@ def test_serial_is_fixed_per_decision_and_reprints_are_marked_and_audited(
 def test_reprint_needs_permission_and_unknown_numbers_are_explained(
         svc: Services, admin: Actor) -> None:
     agent = svc.accounts.create(admin, "cunwang", "王代办", "village2026", Role.AGENT, "")
+    # an agent decides only matters delegated to village points (issue 11)
+    svc.catalogue.import_document(admin, catalogue_doc(matter_doc(code=CODE, version=2,
+                                                                  village_decides=True)))
     number = confirm(svc, agent)
     svc.notices.render(agent, number, reprint=True)  # agents may reprint their own notices
     with pytest.raises(NoticeError):

@@ -28,6 +28,7 @@ from clerk_app.domain.workdays import PauseKind
 from clerk_app.services.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, AccountError
 from clerk_app.services.context import SYSTEM_ACTOR, Actor
 from clerk_app.services.intake_form import IntakeForm, PersonInput
+from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import (
     ROLE_PERMISSIONS,
     Permission,
@@ -137,6 +138,15 @@ def station(tmp_path: Path, template: tuple[Path, str]) -> Iterator[Station]:
     services.close()
 
 
+def _reprint(s: Station, actor: Actor) -> None:
+    if actor.role == Role.AGENT.value:  # an agent sees only their own cases (test_village.py)
+        with pytest.raises(NoticeError):
+            s.services.notices.render(actor, s.number, reprint=True)
+        require(s.services.ctx, actor, P.REPRINT)
+        return
+    s.services.notices.render(actor, s.number, reprint=True)
+
+
 def _catalogue_import(s: Station, actor: Actor) -> None:
     s.services.catalogue.import_document(actor, catalogue_doc(matter_doc(code=CODE)))
 
@@ -192,7 +202,7 @@ ACTIONS: dict[Permission, Callable[[Station, Actor], Any]] = {
     P.DECIDE_DELEGATED: lambda s, a: require(s.services.ctx, a, P.DECIDE_DELEGATED),
     P.REFUSE: lambda s, a: s.services.intake.checked(
         a, s.refusal_form(), NOW.date(), load_settings(s.services.ctx)),
-    P.REPRINT: lambda s, a: s.services.notices.render(a, s.number, reprint=True),
+    P.REPRINT: lambda s, a: _reprint(s, a),
     P.SEE_FULL_ID: _see_full_id,
     P.IMPORT_CATALOGUE: _catalogue_import,
     P.IMPORT_CALENDAR: _calendar_import,

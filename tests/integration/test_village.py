@@ -19,7 +19,9 @@ from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_name
 from clerk_app.domain.village import parse_batch_number
 from clerk_app.services.context import Actor
+from clerk_app.services.handover import ResultsError
 from clerk_app.services.intake_form import IntakeForm, PersonInput
+from clerk_app.services.notices import NoticeError
 from clerk_app.services.permissions import PermissionDenied, Role
 from clerk_app.services.village.point import PointSettings, save_point
 from clerk_app.services.village.wiring import village_of
@@ -193,3 +195,22 @@ def test_in_transit_is_flagged_after_three_working_days(pair: tuple[Point, Point
 
 def _admin(services: Services) -> Actor:
     return services.accounts.sign_in("admin", PASSWORD)
+
+
+def test_an_agent_sees_only_their_own_cases(pair: tuple[Point, Point]) -> None:
+    _village, centre = pair
+    cs, clerk = centre.services, centre.actor
+    draft, form = _form(cs, clerk, "最低生活保障申请", 31)
+    number = cs.intake.confirm(clerk, draft, form).application_number
+    admin = _admin(cs)
+    agent = cs.accounts.create(admin, "cunwang", "村王", PASSWORD, Role.AGENT, "")
+    assert cs.lookup.by_number(agent, number) is None
+    assert cs.lookup.search(agent, form.applicant.name) == []
+    assert cs.lookup.for_day(agent, cs.ctx.today()) == []
+    with pytest.raises(ResultsError):
+        cs.application_view.details(agent, number)
+    with pytest.raises(NoticeError):
+        cs.notices.render(agent, number, reprint=True)
+    with pytest.raises(PermissionDenied):
+        cs.owed.phone_for_call(agent, number)
+    assert [r.number for r in cs.lookup.search(clerk, form.applicant.name)] == [number]

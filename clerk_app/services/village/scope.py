@@ -26,3 +26,12 @@ def own_point(ctx: ServiceContext, actor: Actor) -> ColumnElement[bool]:
     if load_point(ctx).is_village:
         return Application.station_code == load_settings(ctx).station_id
     return Application.clerk_id == actor.user_id
+
+
+def visible(ctx: ServiceContext, actor: Actor, app: Application) -> bool:
+    """The same rule as `own_point`, for one application already loaded."""
+    if not is_agent(actor):
+        return True
+    if load_point(ctx).is_village:
+        return app.station_code == load_settings(ctx).station_id
+    return app.clerk_id == actor.user_id
