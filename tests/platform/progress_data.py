@@ -164,6 +164,10 @@ def case_view(session: Session, number: str) -> CaseView | None:
     centre_code = station.centre if station is not None else ""
     contact = centre_contact(session, centre_code)
     centre_name = contact.get("name") or (station.name if station is not None else "")
+    bundle_event = next((e for e in reversed(events)
+                         if isinstance((e.payload or {}).get("members"), list)), None)
+    if application is None and bundle_event is not None:
+        return _bundle_view(session, number, bundle_event, centre_name, contact)
     if application is None or not application.snapshot:
         return CaseView(
             number=number, headline="已在窗口登记，待上传", centre=centre_name,
@@ -195,7 +199,6 @@ def case_view(session: Session, number: str) -> CaseView | None:
         view.collect_place = contact.get("address") or str(matter_doc.get("address") or "")
         view.collect_hours = contact.get("hours") or str(matter_doc.get("hours") or "")
         view.bring = BRING_TO_COLLECT
-    _fill_bundle(session, view, snapshot)
     return view
 
 
@@ -315,19 +318,51 @@ def _waiting_words(events: list[Event]) -> str:
     return "已在窗口登记，等待受理"
 
 
-def _fill_bundle(session: Session, view: CaseView, snapshot: dict[str, Any]) -> None:
-    bundle = snapshot.get("bundle")
-    if not isinstance(bundle, dict) or not isinstance(bundle.get("members"), list):
-        return
-    view.bundle = str(bundle.get("name") or "")
-    for member in bundle["members"]:
-        if not isinstance(member, dict):
-            continue
-        number = str(member.get("number") or member.get("application_no") or "")
+STATION_STATUS_WORDS = {
+    "collected": "代办点已收件", "in_transit": "材料送往中心途中", "centre_received": "中心已收件",
+    "awaiting_correction": "待补正", "accepted": "已受理", "in_review": "审批中",
+    "completed": "已办结", "denied": "不予许可", "returned": "已退件", "refused": "不予受理",
+    "handed_over": "已领取", "delivered": "已送达",
+}
+BUNDLE_WORDS = {"finished": "已全部办结", "correction": "有事项需要补正", "open": "办理中"}
+
+
+def _member_status(session: Session, member: dict[str, Any]) -> str:
+    """A member's status: the back office's word when it has one, else the station's."""
+    number = str(member.get("number") or "")
+    row = session.get(Application, number) if number else None
+    if row is not None and row.status in DONE_STATUSES:
+        return DONE_STATUSES[row.status]
+    if row is not None and row.status in REVIEW_STATUSES:
+        return REVIEW_STATUSES[row.status]
+    return STATION_STATUS_WORDS.get(str(member.get("status") or ""), "已登记")
+
+
+def _bundle_view(session: Session, number: str, event: Event, centre: str,
+                 contact: dict[str, str]) -> CaseView:
+    """A 一件事 number: its name, each member matter with its status, the combined due date."""
+    payload: dict[str, Any] = dict(event.payload or {})
+    found = payload.get("bundle")
+    bundle: dict[str, Any] = found if isinstance(found, dict) else {}
+    members = [m for m in payload.get("members", []) if isinstance(m, dict)]
+    first = members[0] if members else {}
+    received = _shown_day(_day(first.get("received_on")) or _day(event.occurred_at))
+    view = CaseView(
+        number=number, headline=BUNDLE_WORDS.get(str(payload.get("status")), "办理中"),
+        tone="ok" if payload.get("status") == "finished" else (
+            "warn" if payload.get("status") == "correction" else "info"),
+        bundle=str(bundle.get("name") or ""), applicant=_masked_applicant(first),
+        centre=centre, phone=contact.get("phone", ""),
+        due_date=_shown_day(_day(payload.get("combined_due"))),
+        steps=[Step("收件", received, "done")],
+    )
+    for member in members:
         matter = member.get("matter")
-        name = str(member.get("matter_name") or (
-            matter.get("name") if isinstance(matter, dict) else "") or "")
-        row = session.get(Application, number) if number else None
-        status = "待上传" if row is None else DONE_STATUSES.get(
-            row.status, REVIEW_STATUSES.get(row.status, "已受理"))
-        view.members.append(Member(number, name, status))
+        name = str(matter.get("name") or "") if isinstance(matter, dict) else ""
+        view.members.append(Member(str(member.get("number") or ""), name,
+                                   _member_status(session, member)))
+        found_materials = member.get("materials")
+        if member.get("outcome") == "correction" and isinstance(found_materials, list):
+            _fill_materials(view, found_materials)
+    view.missing = list(dict.fromkeys(view.missing))
+    return view

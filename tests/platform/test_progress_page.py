@@ -227,6 +227,33 @@ def test_a_village_case_says_where_it_is(world: World) -> None:
         assert "欧阳娜娜" not in html and "13800138000" not in html and "19491231" not in html
 
 
+def test_a_bundle_number_shows_its_members(world: World) -> None:
+    token = world.services.sync_store.get_values([STATE_TOKEN])[STATE_TOKEN]
+    applicant = {"kind": "natural_person", "name": "张丽英", "doc_number": "11010519491231002X",
+                 "phone": "13800138000"}
+
+    def member(no: int, name: str, status: str, outcome: str) -> dict[str, object]:
+        return {"number": f"{STATION}20261206{no:05d}0", "matter": {"name": name},
+                "status": status, "outcome": outcome, "applicant": applicant,
+                "received_on": "2026-12-06",
+                "materials": [{"name": "出生医学证明", "state": "missing", "applicable": True}]}
+
+    payload = {"bundle": {"code": "B1", "version": 1, "name": "新生儿出生一件事"},
+               "status": "correction", "combined_due": "2026-12-20", "members": [
+                   member(98_001, "出生登记", "accepted", "accepted"),
+                   member(98_002, "城乡居民医保参保登记", "awaiting_correction", "correction")]}
+    event = make_event(STATION, 90_010, event_type="bundle.confirmed", number=98_000,
+                       payload=payload)
+    answer = requests.post(f"{world.platform.url}/v1/events", json={"events": [event]},
+                           headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert answer.json()["results"][0]["status"] == "applied"
+    text, html = world.page(world.link(event["application_no"]), "10-bundle")
+    assert "新生儿出生一件事" in text and "有事项需要补正" in text
+    assert "出生登记：已受理" in text and "城乡居民医保参保登记：待补正" in text
+    assert "出生医学证明" in text and "2026年12月20日" in text and "张*英" in text
+    assert "张丽英" not in html and "13800138000" not in html and "19491231" not in html
+
+
 def test_wrong_code_unknown_number_and_nonsense_get_one_neutral_answer(world: World) -> None:
     number, _ = intake(world)
     world.sync()
