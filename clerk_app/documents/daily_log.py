@@ -122,7 +122,7 @@ def _day(value: Any) -> str:
 def row_texts(index: int, row: LogRow, centre: bool) -> list[str]:
     """The printed cells of one row, in column order (the test reads them back)."""
     due = _day(row.due_date) + ("\n" + _("暂定") if row.due_provisional and row.due_date else "")
-    finished = _day(row.finished_on) + ("*" if row.finished_estimated else "")
+    finished = _("不详") + "*" if row.finished_estimated else _day(row.finished_on)
     if row.on_time is False:
         finished += "\n" + _("超期")
     values = [str(index), row.number, row.station, f"{row.received_at:%m-%d %H:%M}",
@@ -350,8 +350,8 @@ def _totals(log: DailyLog) -> list[Flowable]:
 
 def _signature(log: DailyLog) -> Flowable:
     note = _styles()[1]
-    legend = _("说明：预警（黄灯/红灯）按打印时计算；办结日带 * 的按最后更新时间估算；"
-               "申请人姓名已脱敏；跑动次数含领取结果。")
+    legend = _("说明：预警（黄灯/红灯）按打印时计算；办结日“不详*”的未记录办结时间"
+               "（不计入趋势和按时办结率）；个人姓名已脱敏；跑动次数含领取结果。")
     blank = "_" * 18
     line = Table([[_("制表：{who}").format(who=log.printed_by),
                    _("中心负责人（签字）：{b}").format(b=blank),

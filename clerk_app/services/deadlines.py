@@ -93,6 +93,7 @@ class DeadlineRow(NamedTuple):
     pause: PauseInfo | None = None
     expected_due: date | None = None  # while paused: the due date if it ends when expected
     deferred: tuple[DeferredMaterial, ...] = ()
+    organisation: bool = False  # the applicant is an organisation: its name is public data
 
     @property
     def light(self) -> str:
@@ -151,7 +152,7 @@ class DeadlineService:
             Application.status, type_coerce(Application.accepted_on, String),
             type_coerce(Application.due_date, String), Application.due_provisional,
             Application.matter_code, Application.matter_version, User.display_name,
-            Applicant.name)
+            Applicant.name, Applicant.kind)
             .join(User, User.id == Application.clerk_id)
             .join(Applicant, Applicant.id == Application.applicant_id), window, clerk_id,
             by_due=True)
@@ -175,7 +176,7 @@ class DeadlineService:
         by_due: dict[str | None, tuple[DueStatus, int | None]] = {}  # a few hundred dates
         rows = []
         for (app_id, number, matter_name, app_window, status, accepted_text, due_text,
-             provisional, code, version, clerk, applicant) in apps:
+             provisional, code, version, clerk, applicant, applicant_kind) in apps:
             accepted_on = _day(dates, accepted_text)
             if accepted_on is None:  # excluded by the query; says so to the type checker
                 continue
@@ -198,7 +199,8 @@ class DeadlineService:
                 window=app_window, clerk=clerk, status=status, accepted_on=accepted_on,
                 due_date=due_date, provisional=bool(provisional), due_status=due_status,
                 remaining=remaining, as_of=today, yellow_days=yellow_days, pause=pause,
-                expected_due=expected, deferred=tuple(deferred.get(app_id, ()))))
+                expected_due=expected, deferred=tuple(deferred.get(app_id, ())),
+                organisation=applicant_kind == "legal_person"))
         rows.sort(key=lambda r: r.urgency)  # paused ones by their expected date
         return rows if limit is None else rows[:limit]
 

@@ -126,8 +126,12 @@ def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randint(0, 480))
 
 
-def generate_demo(services: Services, count: int, days: int, *, seed: int = 2026) -> int:
-    """Write `count` demo applications spread over the last `days` days; returns how many."""
+def generate_demo(services: Services, count: int, days: int, *, seed: int = 2026,
+                  bundles: int = 0) -> int:
+    """Write `count` demo applications spread over the last `days` days; returns how many.
+
+    `bundles` more 一件事 cases (every bundle in every outcome mix, services/bundles/demo.py)
+    are written besides, their members moved on by the back office like the rest."""
     rng = random.Random(seed)
     people = FakePeople(seed)
     settings = load_settings(services.ctx)
@@ -155,6 +159,10 @@ def generate_demo(services: Services, count: int, days: int, *, seed: int = 2026
                 services.intake.write(session, clerk, form, assessment, moment,
                                       settings.region_code, settings.station_code)
                 made += 1
+    if bundles:
+        from clerk_app.services.bundles.demo import generate_bundle_demo
+
+        generate_bundle_demo(services, clerks, bundles, days, rng, people)
     _advance_back_office(services, rng, today)
     return made
 
@@ -170,6 +178,9 @@ def _advance_back_office(services: Services, rng: random.Random, today: date) ->
             roll = rng.random()
             if roll < 0.5:
                 app.status = ApplicationStatus.COMPLETED.value
+                # finished some days after it was received, not all at once today
+                done_on = min(app.received_on + timedelta(days=rng.randint(1, 6)), today)
+                app.finished_at = datetime.combine(done_on, time(15, rng.randint(0, 59)))
                 if rng.random() < 0.6 and app.delivery_method == "窗口领取":
                     app.status = ApplicationStatus.HANDED_OVER.value
                     session.add(Visit(application_id=app.id, visited_at=now, purpose="handover",

@@ -34,6 +34,7 @@ from clerk_app.domain.workdays import DueStatus
 from clerk_app.i18n import _
 from clerk_app.services.bundles.log import BundleFigure, bundle_figure
 from clerk_app.services.context import Actor
+from clerk_app.services.owed import _FINISHED as OWED_CLOSED  # the owed list's definition
 from clerk_app.services.permissions import Permission, allowed
 from clerk_app.services.reports import (
     HANDLING_LABELS,
@@ -208,11 +209,15 @@ class FiguresService:
               clerk_id: int | None) -> tuple[int, int, int]:
         terms = application_filter(first, last, window, clerk_id)
         today = self.ctx.today()
+        # the same materials the 容缺待补 list shows (services/owed.py): still owed on a case
+        # not closed, overdue only after the promised day (an item due today is not late)
         overdue = func.sum(case((ApplicationMaterial.promised_date < today, 1), else_=0))
         query = (select(func.count(ApplicationMaterial.id),
                         func.count(func.distinct(ApplicationMaterial.application_id)), overdue)
                  .join(Application, Application.id == ApplicationMaterial.application_id)
                  .where(*terms, ApplicationMaterial.state == MaterialState.DEFERRED.value,
+                        ApplicationMaterial.applicable.is_(True),
+                        Application.status.not_in(OWED_CLOSED),
                         Application.outcome != Outcome.REFUSED.value))
         with self.ctx.db.reading() as session:
             materials, apps, late = session.execute(query).one()

@@ -37,20 +37,23 @@ class ApplicationRow:
     visits: int
     clerk: str
     window: str
+    organisation: bool = False  # an organisation's name, USCC and own phone are public data
 
 
 def to_row(app: Application, full: bool) -> ApplicationRow:
     doc = app.applicant.doc_number
+    organisation = app.applicant.kind == "legal_person"
     phone = app.applicant.phone or (app.agent.phone if app.agent else "")
+    own_phone = organisation and bool(app.applicant.phone)  # the unit's, not the agent's
     return ApplicationRow(
         number=app.number, matter_name=app.matter_name, applicant_name=app.applicant.name,
-        applicant_doc=doc if full else mask_id_number(doc),
-        applicant_phone=phone if full else mask_phone(phone),
+        applicant_doc=doc if full or organisation else mask_id_number(doc),
+        applicant_phone=phone if full or own_phone else mask_phone(phone),
         outcome=app.outcome, outcome_label=Outcome(app.outcome).label if app.outcome else "",
         status=app.status, status_label=ApplicationStatus(app.status).label,
         received_on=app.received_on, due_date=app.due_date, due_provisional=app.due_provisional,
         visits=len(app.visits), clerk=app.clerk.display_name if app.clerk else "",
-        window=app.window)
+        window=app.window, organisation=organisation)
 
 
 def _rows_query() -> Select[Application]:

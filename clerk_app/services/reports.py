@@ -10,10 +10,12 @@ Definitions (the figures of `clerk_app.services.figures` use the same rows):
 - 办理方式: the outcomes of the application's window decisions in order (补正→受理).
 - 办结 (finished): status 已办结, 不予许可, 退件, 已出件 or 已送达. 不予受理 at the window is not
   "finished": it never started running against a due date.
-- 办结日 (finished_on): 即办 — the day of the decision (accepted_on); otherwise the time of the
-  earliest audit entry on the application whose ``after`` carries a finished status; when the
-  trail has none (status set without an audit entry), the last change (updated_at) stands in
-  and the row is marked ``finished_estimated``.
+- 办结日 (finished_on): the day recorded when the case was finished (``finished_at``, see
+  store/finished.py); for older rows without it, 即办 — the day of the decision (accepted_on),
+  otherwise the earliest audit entry on the application whose ``after`` carries a finished
+  status. When neither says, the day is unknown: ``finished_on`` is None and the row is marked
+  ``finished_estimated`` (办结日不详). It is never guessed (the last update is not a finishing
+  day), so no trend spike and no 超期 comes from a guess.
 - 跑动次数: every recorded trip to the counter (intake, each resubmission, collecting the
   result), as 浙江省保障"最多跑一次"改革规定 第二条 counts them: from applying to receiving the
   result.
@@ -310,7 +312,7 @@ class ReportService:
             Application.id, Application.number, Application.station_code,
             Application.created_at, Application.matter_code, Application.matter_name,
             Application.outcome, Application.status, Application.due_date,
-            Application.due_provisional, Application.accepted_on, Application.updated_at,
+            Application.due_provisional, Application.accepted_on, Application.finished_at,
             Application.window, User.display_name, Applicant.name, Applicant.kind)
             .join(Applicant, Applicant.id == Application.applicant_id)
             .join(User, User.id == Application.clerk_id)
@@ -326,23 +328,26 @@ class ReportService:
             decisions[app_id].append(outcome)
         done_on_spot = Outcome.DONE_ON_SPOT.value
         audited = _finish_times(session, [
-            r.number for r in records if r.status in FINISHED_STATUSES and r.outcome != done_on_spot])
+            r.number for r in records if r.status in FINISHED_STATUSES
+            and r.finished_at is None and r.outcome != done_on_spot])
         settings = load_settings(self.ctx)
         calendar, today, yellow = self.calendar(), self.ctx.today(), settings.yellow_days
         labels = {s.value: s.label for s in ApplicationStatus}
         handling_cache: dict[tuple[str, ...], str] = {}
         rows = []
         for (app_id, number, station, created_at, matter_code, matter_name, outcome, status,
-             due_date, due_provisional, accepted_on, updated_at, window, clerk, name,
+             due_date, due_provisional, accepted_on, finished_at, window, clerk, name,
              kind) in records:
             finished_on, estimated = None, False
             if status in FINISHED_STATUSES:
-                if outcome == done_on_spot and accepted_on is not None:
+                if finished_at is not None:
+                    finished_on = finished_at.date()
+                elif outcome == done_on_spot and accepted_on is not None:
                     finished_on = accepted_on
                 elif number in audited:
                     finished_on = audited[number].date()
-                else:
-                    finished_on, estimated = updated_at.date(), True
+                else:  # not known: never guessed
+                    estimated = True
             history = tuple(decisions.get(app_id, (outcome,)))
             handling = handling_cache.get(history)
             if handling is None:

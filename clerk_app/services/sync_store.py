@@ -28,6 +28,7 @@ from clerk_app.services.matter_search import MatterSearchService
 from clerk_app.services.settings import load_settings
 from clerk_app.services.village.flowback import VILLAGE_STATUS
 from clerk_app.services.village.flowback import after_move as village_after_move
+from clerk_app.store.finished import FINISHED, local_time
 from clerk_app.store.models import Application, MatterRecord, OutboxEvent, SyncState
 from clerk_app.sync.api import CatalogueDelta, JsonObject, StatusChange
 from clerk_app.sync.ports import (
@@ -233,6 +234,8 @@ class StationSyncStore:
                     continue
                 app.status = moved.value
                 app.updated_at = now
+                if app.finished_at is None and moved.value in FINISHED:
+                    app.finished_at = local_time(change.changed_at)  # the back office's time
                 moved_count += 1
                 if current.before_acceptance:  # a village case: what the centre did
                     village_after_move(session, app, moved, change, self.calendar.calendar(),

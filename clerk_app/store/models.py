@@ -550,3 +550,7 @@ class MaterialPage(Base):
     original_name: Mapped[str] = mapped_column(Text, default="")
     added_at: Mapped[datetime] = mapped_column(DateTime)
     added_by: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# applications.finished_at is recorded at flush time by a session event
+from clerk_app.store import finished as _finished  # noqa: E402,F401

@@ -93,8 +93,8 @@ class DeadlineModel(RowsModel):
             return item.number
         if column == 1:
             return item.matter_name
-        if column == 2:
-            return mask_name(item.applicant_name)
+        if column == 2:  # an organisation's name is public data, a person's is masked
+            return item.applicant_name if item.organisation else mask_name(item.applicant_name)
         if column == 3:
             return item.window
         if column == 4:

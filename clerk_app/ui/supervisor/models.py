@@ -70,9 +70,11 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
         return None
 
 
-def counts_model() -> ListTableModel[tuple[str, int]]:
-    """(label, count) pairs: by matter, window, clerk, outcome."""
-    return ListTableModel([(_("项目"), lambda pair: pair[0]), (_("件数"), lambda pair: pair[1])],
+def counts_model(label: str = "") -> ListTableModel[tuple[str, int]]:
+    """(label, count) pairs: by matter, window, clerk, outcome; `label` heads the first
+    column (事项, 窗口, 经办人, 办理方式)."""
+    return ListTableModel([(label or _("项目"), lambda pair: pair[0]),
+                           (_("件数"), lambda pair: pair[1])],
                           centred=frozenset({1}))
 
 

@@ -93,8 +93,9 @@ class SupervisorScreen(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 3)
         layout.addWidget(splitter, 1)
-        self.count_models = {key: counts_model() for key in ("matter", "window", "clerk",
-                                                               "outcome")}
+        heads = {"matter": _("事项"), "window": _("窗口"), "clerk": _("经办人"),
+                 "outcome": _("办理方式")}
+        self.count_models = {key: counts_model(head) for key, head in heads.items()}
         for key, title in (("matter", _("按事项")), ("window", _("按窗口")),
                            ("clerk", _("按经办人")), ("outcome", _("按办理方式"))):
             self.tabs.addTab(_table(self.count_models[key]), title)
@@ -238,7 +239,7 @@ class SupervisorScreen(QWidget):
         notes = [_("统计范围：{scope}，{a} 至 {b} 收件的办件；可与同范围台账逐件核对。").format(
             scope=figures.scope_label, a=figures.first, b=figures.last)]
         if figures.estimated_finish:
-            notes.append(_("其中 {n} 件的办结日按最后更新时间估算。").format(
+            notes.append(_("其中 {n} 件未记录办结时间，办结日不详，不计入趋势和按时办结率。").format(
                 n=figures.estimated_finish))
         if figures.finished_no_due:
             notes.append(_("{n} 件办结时无承诺办结日，不计入按时办结率。").format(
