@@ -90,6 +90,7 @@ def _demo(args: argparse.Namespace) -> int:
         if not load_settings(services.ctx).configured:
             print(_("本站尚未设置，请先运行 setup 或启动界面完成初始化"), file=sys.stderr)
             return EXIT_NOT_SET_UP
-        made = generate_demo(services, args.applications, args.days, seed=args.seed)
+        made = generate_demo(services, args.applications, args.days, seed=args.seed,
+                             bundles=args.applications // 15)  # 一件事 cases besides
     print(_("已生成 {n} 件演示办件（分布在最近 {d} 天）").format(n=made, d=args.days))
     return EXIT_OK

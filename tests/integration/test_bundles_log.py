@@ -79,3 +79,20 @@ def test_figure_counts_bundles_finished_with_at_most_one_trip(
     assert figure is not None
     assert (figure.finished, figure.one_trip) == (2, 1)
     assert "最多跑一次 1 件（50%）" in figure.text()
+
+
+def test_demo_writes_bundles_of_every_outcome_mix(services: Services, day: date) -> None:
+    from clerk_app.services.demo import generate_demo
+    from clerk_app.store.models import BundleCase
+
+    generate_demo(services, 10, 5, seed=3, bundles=20)
+    with services.ctx.db.reading() as session:
+        cases = session.scalars(select(BundleCase)).all()
+        assert len(cases) == 20
+        names = {c.bundle_name for c in cases}
+        mixes = {frozenset(a.outcome for a in c.members) for c in cases}
+    assert names == {"新生儿出生一件事", "开办餐饮店一件事", "退休一件事", "身后一件事"}
+    outcomes = set().union(*mixes)
+    assert {"accepted", "correction", "refused"} <= outcomes
+    assert any("correction" in m and "refused" in m for m in mixes)
+    assert any(m <= {"accepted", "done_on_spot"} for m in mixes)

@@ -144,8 +144,13 @@ class BundleService:
         if not bundle.active:
             raise IntakeError([_("「{name}」已停用：{reason}").format(
                 name=bundle.name, reason=bundle.withdrawn_reason or _("未说明原因"))])
+        return self.start_form(bundle)
+
+    def start_form(self, bundle: Bundle) -> BundleForm:
+        """An empty form of `bundle` with its members' current versions (read once here, so
+        that assessing on every keystroke reads no disk)."""
         versions = {m.matter_code: self.catalogue.matter(m.matter_code).version
-                    for m in bundle.members}  # read once here: assessing then reads no disk
+                    for m in bundle.members}
         return BundleForm(bundle_code=bundle.code, bundle_version=bundle.version,
                           member_versions=versions)
 
@@ -208,14 +213,15 @@ class BundleService:
         if problems:
             raise IntakeError(problems)
         with self.ctx.db.transaction() as session:
-            result = self._write(session, actor, form, checked, now, settings.region_code,
-                                 settings.station_code)
+            result = self.write_intake(session, actor, form, checked, now,
+                                       settings.region_code, settings.station_code)
         log.info("bundle confirmed: members=%s", len(result.members))
         return result
 
-    def _write(self, session: Session, actor: Actor, form: BundleForm,
-               checked: BundleFormAssessment, now: datetime, region: str,
-               station: str) -> BundleConfirmResult:
+    def write_intake(self, session: Session, actor: Actor, form: BundleForm,
+                     checked: BundleFormAssessment, now: datetime, region: str,
+                     station: str) -> BundleConfirmResult:
+        """The writes of one confirmation, inside the caller's transaction (demo data too)."""
         today = now.date()
         bundle = checked.bundle
         if form.bundle_number:
