@@ -26,6 +26,7 @@ from clerk_app.documents.components import IssuerBlock, Title, seal_reader
 from clerk_app.documents.fonts import main_font, to_markup
 from clerk_app.documents.notice_data import CentreInfo, Remedies
 from clerk_app.documents.page import CopyStart, PageDecor
+from clerk_app.documents.qr import qr_matrix
 from clerk_app.documents.styles import (
     FRAME_HEIGHT,
     FRAME_WIDTH,
@@ -37,8 +38,9 @@ from clerk_app.documents.styles import (
     Layout,
     styles_for,
 )
-from clerk_app.documents.text import chinese_date, chinese_number, clean_text
+from clerk_app.documents.text import chinese_date, chinese_number, clean_text, fill
 from clerk_app.documents.wording import Paragraph, Wording, load_wording
+from clerk_app.domain.check_code import grouped
 from clerk_app.i18n import _
 
 TITLE = _("一件事办理告知书")
@@ -96,6 +98,9 @@ class BundleNoticeData:
     clerk_name: str = ""
     window_name: str = ""
     reprint: bool = False
+    progress_link: str = ""  # the progress QR (number and 查询码); "" without an address
+    progress_address: str = ""
+    check_code: str = ""
 
 
 def _remedy_sentence(line: RefusedLine, wording: Wording) -> str:
@@ -128,13 +133,23 @@ def render_bundle_notice(data: BundleNoticeData, wording: Wording | None = None)
     wording = wording or load_wording()
     styles = styles_for(LAYOUT)
     number = clean_text(data.number)
+    common = wording.common
+    qr = qr_matrix(clean_text(data.progress_link)) if data.progress_link else None
+    qr_values = {"check_code": grouped(clean_text(data.check_code)),
+                 "progress_address": clean_text(data.progress_address)}
     decor = PageDecor(
         barcode=code128_pattern(number),
-        barcode_caption=_("一件事编号 {n}").format(n=number), qr=None, qr_caption="",
+        barcode_caption=_("一件事编号 {n}").format(n=number), qr=qr,
+        qr_caption=common.qr_caption if qr is not None else "",
+        qr_code_line=fill(common.qr_code, qr_values) if qr is not None and data.check_code
+        else "",
+        qr_typed_lines=tuple(fill(text, qr_values) for text in (common.qr_typed, common.qr_typed_2)
+                             if text and qr is not None and data.check_code),
         reprint_mark=_("补打") if data.reprint else "", reprint_time="",
         page_number=_("第{page}页"),
         footer=_("{centre}　地址：{address}　电话：{phone}").format(
-            centre=data.centre.name, address=data.centre.address, phone=data.centre.phone),
+            centre=data.centre.name, address=data.centre.address, phone=data.centre.phone)
+        + ("　" + common.footer_qr if qr is not None and common.footer_qr else ""),
         small_size=LAYOUT.small_size)
     story: list[Flowable] = [CopyStart(decor, _("申请人留存")), Title(TITLE, LAYOUT.title_size),
                              Spacer(1, 2 * mm)]

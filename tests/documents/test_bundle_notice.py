@@ -59,7 +59,10 @@ def test_one_notice_with_every_member_and_one_list_of_what_is_missing(
     assert "补齐材料后受理" in text and "须待" in text
     assert OWNER.resident_id not in text and mask_id_number(OWNER.resident_id) in text
     assert "5个工作日" in text
-    assert list(decode(raster(rendered.pdf, 200)).values()) == [number]
+    # the bundle number as Code 128, and the centre's progress address (+ number) as QR
+    assert sorted(decode(raster(rendered.pdf, 200)).values()) == [
+        number, f"https://zwfw.example.gov.cn/q/{number}"]
+    assert "扫描左上方二维码可查询办理进度" in text
     member = rendered.data.members[2].number
     assert notices.render(clerk, member).number == number  # a member's number finds it
 

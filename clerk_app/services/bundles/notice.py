@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from clerk_app.services.catalogue import CatalogueService
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
+from clerk_app.services.progress_link import notice_progress
 from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.store.models import Application, BundleCase, User
 
@@ -70,6 +71,10 @@ class BundleNoticeService:
             case = session.scalars(select(BundleCase).where(
                 BundleCase.number == bundle_number)).one()
             data = self._data(session, case, settings, reprint)
+            progress = notice_progress(session, settings.qr_base_url, case.number)
+            data = replace(data, progress_link=progress.progress_link,
+                           progress_address=progress.progress_address,
+                           check_code=progress.check_code)
             audit(session, actor, "bundle_notice_reprinted" if reprint
                   else "bundle_notice_printed", "bundle", case.number, now,
                   after={"members": [m.number for m in data.members],
