@@ -44,11 +44,12 @@ log = logging.getLogger(__name__)
 
 DAILY_EVERY = timedelta(days=1)
 KEEP_PRE_RESTORE = 3
+KEEP_MANUAL = 10  # "立即备份" into backups/ (a file of one's choice is never rotated)
 
 
 def keep_for(config: Config, kind: str) -> int:
     return {DAILY: config.backup_keep_daily, PRE_MIGRATION: config.backup_keep_pre_migration,
-            PRE_RESTORE: KEEP_PRE_RESTORE}.get(kind, 0)
+            PRE_RESTORE: KEEP_PRE_RESTORE, MANUAL: KEEP_MANUAL}.get(kind, 0)
 
 
 def mirror(config: Config, made: Path, kind: str) -> tuple[Path | None, str]:

@@ -81,6 +81,22 @@ def install_supervisor_menu(window: QMainWindow, services: Services, actor: Acto
         action.setEnabled(allowed(actor, permission))
         window.addAction(action)
         menu.addAction(action)
+    menu.addSeparator()  # 备份与恢复: anyone may back up now; the settings are the admin's
+    backup_action = QAction(_("备份与恢复…"), window)
+    backup_action.triggered.connect(lambda _checked=False: open_backup_dialog(
+        services, actor, taskman, window))
+    menu.addAction(backup_action)
     actions = window.menuBar().actions()
     window.menuBar().insertMenu(actions[-1], menu)
     return menu
+
+
+def open_backup_dialog(services: Services, actor: Actor, taskman: TaskManager,
+                       parent: QWidget) -> QDialog:
+    from clerk_app.services.backup import BackupService
+    from clerk_app.ui.backup_dialog import BackupDialog
+
+    dialog = BackupDialog(BackupService(services.ctx), actor, taskman, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.open()
+    return dialog
