@@ -85,7 +85,9 @@ class BundleViewDialog(QDialog):
             for column, text in enumerate((m.matter_name, m.number, m.outcome_label,
                                            m.status.label, due, result)):
                 self.members.setItem(row, column, QTableWidgetItem(text))
-        self.members.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.members.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.members.resizeRowsToContents()
 
         self.materials = _table([_("材料（收取一次）"), _("收取情况"), _("用于事项")])
@@ -95,8 +97,10 @@ class BundleViewDialog(QDialog):
                      else line.state_label)
             for column, text in enumerate((line.name, state, "、".join(line.members))):
                 self.materials.setItem(row, column, QTableWidgetItem(text))
-        self.materials.horizontalHeader().setSectionResizeMode(
-            2, QHeaderView.ResizeMode.Stretch)
+        header = self.materials.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.materials.resizeRowsToContents()
 
         pending = readiness.pending
@@ -139,8 +143,8 @@ class BundleViewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(plain_label("　".join(facts), wrap=True))
-        layout.addWidget(self.members, 3)
-        layout.addWidget(self.materials, 2)
+        layout.addWidget(self.members, 2)
+        layout.addWidget(self.materials, 3)
         layout.addWidget(self.summary)
         layout.addWidget(collector_box)
         layout.addWidget(self.message)
