@@ -232,3 +232,34 @@ def test_handover_waits_for_the_last_unless_the_clerk_hands_over_early(
         events = session.scalars(select(OutboxEvent.type).where(
             OutboxEvent.type == "result.handed_over")).all()
         assert len(events) == 4
+
+
+def test_import_refuses_a_bundle_naming_an_unknown_matter_and_changes_nothing(
+        at_counter: Services, admin: Actor) -> None:
+    import copy
+    import json
+    from pathlib import Path
+
+    from clerk_app.domain.catalogue import CatalogueError
+    from clerk_app.store.models import BundleDefinition
+
+    sample = Path(__file__).resolve().parents[2] / "resources/catalogue/sample_catalogue.json"
+    document = json.loads(sample.read_text(encoding="utf-8"))
+    bad = copy.deepcopy(document)
+    bad["bundles"][0]["version"] = 2
+    bad["bundles"][0]["members"][1]["matter"] = "NOSUCHMATTER01"
+    bad["bundles"][1]["version"] = 2
+    bad["bundles"][1]["materials"][0]["serves"][0]["material"] = "no_such_material"
+    with pytest.raises(CatalogueError) as caught:
+        at_counter.catalogue.import_document(admin, bad)
+    text = "\n".join(caught.value.problems)
+    assert "成员事项 NOSUCHMATTER01 不在目录中" in text
+    assert "「no_such_material」不是事项" in text
+    with at_counter.ctx.db.reading() as session:
+        assert set(session.scalars(select(BundleDefinition.version))) == {1}
+    withdrawn = copy.deepcopy(document)
+    stopped = next(m for m in withdrawn["matters"] if m["code"] == withdrawn["bundles"][2][
+        "members"][0]["matter"])
+    stopped.update(version=2, status="withdrawn", withdrawn_reason="并入其他事项")
+    with pytest.raises(CatalogueError, match="已停用"):
+        at_counter.catalogue.import_document(admin, withdrawn)

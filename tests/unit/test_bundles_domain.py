@@ -267,3 +267,20 @@ def test_bundle_status_is_derived_from_members() -> None:
     assert bundle_status(["completed", "handed_over", "refused"]) == "finished"
     assert bundle_status(["completed", "accepted"]) == "open"
     assert bundle_status(["awaiting_correction", "accepted"]) == "correction"
+
+
+def test_schema_checks_bundles(document: dict[str, Any]) -> None:
+    import jsonschema
+
+    schema_path = SAMPLE.parent / "catalogue.schema.json"
+    validator = jsonschema.Draft202012Validator(json.loads(schema_path.read_text("utf-8")))
+    assert list(validator.iter_errors(document)) == []
+    for change in ({"combined_limit": {"days": 50, "unit": "working"}},
+                   {"members": document["bundles"][0]["members"][:1]},
+                   {"colour": "红"}):
+        doc = copy.deepcopy(document)
+        doc["bundles"][0].update(change)
+        assert list(validator.iter_errors(doc)), change
+    doc = copy.deepcopy(document)
+    doc["bundles"][0]["members"][4].pop("choose_when")  # an optional member says when
+    assert list(validator.iter_errors(doc))
