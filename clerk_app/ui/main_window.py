@@ -37,6 +37,7 @@ from clerk_app.ui.lookup_field import LookupField
 from clerk_app.ui.notice_flow import NoticeFlow
 from clerk_app.ui.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
+from clerk_app.ui.session import Session
 from clerk_app.ui.settings_dialog import SettingsDialog
 from clerk_app.ui.station_watch import StationWatch
 from clerk_app.ui.status_bar import StationStatusBar
@@ -65,6 +66,8 @@ class MainWindow(QMainWindow):
         self.actor = actor
         self.reporter = reporter or ErrorReporter(lambda: self)
         self._owns_taskman = taskman is None
+        self.session = Session(self)  # 修改密码, 切换用户, 注销, 退出 (asks mid-intake)
+        self.leaving_asked = False  # Ctrl+Q and the session's own closes asked already
         self.taskman = taskman or TaskManager(self.reporter)
         self.settings = settings or load_settings(services.ctx)
         self._day = services.ctx.today()
@@ -190,7 +193,12 @@ class MainWindow(QMainWindow):
                                          self.importer.choose_and_import))
         file_menu.addAction(self._action(_("中心设置…"), keymap.SETTINGS, self.show_settings))
         file_menu.addSeparator()
-        file_menu.addAction(self._action(_("退出"), keymap.QUIT, self.close))
+        file_menu.addAction(self._action(_("修改密码…"), (), self.session.change_password))
+        file_menu.addAction(self._action(_("切换用户…"), (), self.session.switch_user))
+        file_menu.addAction(self._action(
+            _("注销"), (), lambda: self.session.switch_user(logging_out=True)))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("退出"), keymap.QUIT, self.session.quit))
         work = bar.addMenu(_("办件(&B)"))
         self.find_action = self._action(_("查找事项 / 新办件"), keymap.FIND_MATTER,
                                         lambda: self._intake_first(self.search_panel.focus_search))
@@ -364,7 +372,12 @@ class MainWindow(QMainWindow):
     # -- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Every queued draft save reaches the disk before the window goes."""
+        """Every queued draft save reaches the disk before the window goes. Closed by the
+        window's own close button mid-intake, the clerk is asked first (as for Ctrl+Q)."""
+        if event.spontaneous() and not self.leaving_asked and not self.session.may_leave(
+                _("退出")):
+            event.ignore()
+            return
         self._clock.stop()
         self.scan_catcher.remove()
         if self._owns_taskman:
