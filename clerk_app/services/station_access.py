@@ -30,7 +30,12 @@ from clerk_app.store.conversion import (
     plain_side_files,
     tidy_interrupted,
 )
-from clerk_app.store.database import DatabaseDamaged, KeyRejected, is_plain_sqlite
+from clerk_app.store.database import (
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    KeyRejected,
+    is_plain_sqlite,
+)
 from clerk_app.store.keys import KeyFile, key_file_path
 
 log = logging.getLogger(__name__)
@@ -83,12 +88,23 @@ def station_state(config: Config) -> StationState:
     return StationState.NEW
 
 
+class DatabaseMissing(DatabaseUnavailable):
+    """The key file is there but the database file is not (deleted, or a folder half copied)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(_(
+            "找不到本站数据库文件（{path}），密钥文件还在。请不要在此新建站点：把数据目录从备份"
+            "完整复制回来，或由管理员用备份恢复：python main.py restore 备份文件。").format(path=path))
+
+
 def _open(config: Config, key: DataKey, *, log_to_file: bool, load_sample: bool = True,
-          progress: Progress | None = None) -> Services:
+          progress: Progress | None = None, new: bool = False) -> Services:
     """Open the services with a key known to be the station's (it came out of a GCM-checked
     copy): a plain database here is a conversion cut short, finished now; a file the key
-    does not open was damaged or swapped."""
+    does not open was damaged or swapped; no file at all is said so (only setup makes one)."""
     path = config.database_path
+    if not new and not path.exists():
+        raise DatabaseMissing(path)
     if path.exists() and path.stat().st_size > 0 and is_plain_sqlite(path):
         convert_to_encrypted(path, key, progress)
     try:
@@ -117,7 +133,7 @@ def set_up(config: Config, settings: CentreSettings, username: str, display_name
     code = keys.new_recovery(key)
     keys.save()  # before the database exists: nothing is ever encrypted under a lost key
     try:
-        services = _open(config, key, log_to_file=log_to_file, progress=progress)
+        services = _open(config, key, log_to_file=log_to_file, progress=progress, new=True)
     except Exception:
         if not config.database_path.exists():
             keys_path(config).unlink(missing_ok=True)

@@ -307,3 +307,15 @@ def test_machine_copy_off_removes_it(station: tuple[Config, Services, str],
         assert json.loads((tmp_path / "keystore.json").read_text()) == {}
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_missing_database_beside_a_key_file_is_said_not_recreated(
+        station: tuple[Config, Services, str]) -> None:
+    from clerk_app.services.station_access import DatabaseMissing
+
+    config, services, _code = station
+    services.close()
+    config.database_path.unlink()
+    with pytest.raises(DatabaseMissing, match="找不到本站数据库文件"):
+        sign_in(config, "admin", ADMIN_PW, log_to_file=False)
+    assert not config.database_path.exists()
