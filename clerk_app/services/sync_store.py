@@ -109,6 +109,7 @@ class StationSyncStore:
                 sent_at=self.ctx.now(), last_error=""))
 
     def park(self, event_id: str, reason: str) -> None:
+        self._head_in_flight.pop(event_id, None)
         with self.ctx.db.transaction() as session:
             session.execute(update(OutboxEvent).where(OutboxEvent.event_id == event_id).values(
                 parked=True, last_error=reason[:2000], attempts=OutboxEvent.attempts + 1))

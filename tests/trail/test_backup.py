@@ -303,3 +303,13 @@ def test_a_damaged_database_is_restored_from_its_backup(
             assert verify_session(session).ok
     finally:
         db.close()
+
+
+def test_only_an_administrator_restores(services: Services, clerk: Actor, data_dir: Path,
+                                        tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    file = BackupService(services.ctx).back_up(SYSTEM_ACTOR, out=tmp_path / "b.clkbak").path
+    services.close()
+    code = cli_main(["--data-dir", str(data_dir), "--user", "zhangli", "restore", str(file)])
+    assert code == 1 and "修改中心设置" in capsys.readouterr().err
+    assert not list(data_dir.glob("clerk.sqlite.*"))
