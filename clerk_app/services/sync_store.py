@@ -20,6 +20,7 @@ from clerk_app.domain.catalogue import CatalogueError, Matter, parse_matter
 from clerk_app.i18n import _
 from clerk_app.services.audit_trail import STATE_AUDIT_ANCHOR, audit_head_envelope
 from clerk_app.services.calendar import CalendarService
+from clerk_app.services.bundles.clocks import restart_waiting_clocks
 from clerk_app.services.catalogue import CatalogueService, apply_matters
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.due_dates import DueDateService
@@ -246,6 +247,9 @@ class StationSyncStore:
                       after={"status": moved.value, "platform_seq": change.seq,
                              "changed_at": change.changed_at.isoformat(),
                              "note": change.note[:500]})
+            # 一件事: members waiting for one finished now start their clocks (in this txn)
+            restart_waiting_clocks(session, [c.application_no for c in changes],
+                                   self.calendar.calendar(), self.catalogue, PLATFORM_ACTOR, now)
             _set_cursor(session, CURSOR_STATUS_CHANGES, cursor)
         return moved_count
 

@@ -263,3 +263,30 @@ def test_import_refuses_a_bundle_naming_an_unknown_matter_and_changes_nothing(
     stopped.update(version=2, status="withdrawn", withdrawn_reason="并入其他事项")
     with pytest.raises(CatalogueError, match="已停用"):
         at_counter.catalogue.import_document(admin, withdrawn)
+
+
+def test_members_waiting_start_their_clock_when_the_other_is_finished_by_sync(
+        at_counter: Services, clerk: Actor) -> None:
+    from datetime import UTC
+
+    from clerk_app.sync.api import StatusChange
+
+    service = at_counter.bundles
+    result = service.confirm(clerk, filled(service, service.start(clerk, birth(at_counter).code)))
+    members = {m.matter_name: m for m in result.members}
+    hukou = members["出生登记（新生儿入户）"]
+    assert hukou.due_provisional  # counted from 出生医学证明's due date for now
+    calendar = at_counter.calendar.calendar()
+    done = datetime(2026, 12, 7, 16, 0)  # 出生医学证明 finished the day it was accepted
+    at_counter.ctx.clock = lambda: done
+    at_counter.sync_store.apply_status_changes([StatusChange(
+        1, members["出生医学证明首次签发"].number, "completed", "已签发",
+        done.astimezone(UTC), "县卫生健康局")], "1")
+    with at_counter.ctx.db.reading() as session:
+        app = session.scalars(select(Application).where(
+            Application.number == hukou.number)).one()
+        assert app.due_date == calendar.add_working_days(NOW.date(), 3)
+        assert not app.due_provisional
+        assert session.scalars(select(AuditEntry.action).where(
+            AuditEntry.entity_id == hukou.number,
+            AuditEntry.action == "due_date_restarted")).one()
