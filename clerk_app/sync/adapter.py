@@ -357,6 +357,15 @@ class ClerkSyncV1Adapter:
             raise BadServerAnswer(f"{path}: answer is not a JSON object")
         return answer.body
 
+    def village_pending(self) -> list[dict[str, Any]]:
+        """The centre's 材料交接单 with a case not checked in yet (在途)."""
+        path = "/v1/village/batches"
+        answer = self._request("GET", path)
+        body = answer.body
+        if not isinstance(body, dict) or not isinstance(body.get("batches"), list):
+            raise BadServerAnswer(f"{path}: answer has no batches list")
+        return [item for item in body["batches"] if isinstance(item, dict)]
+
     def centre_applications(self, day: date) -> CentreDay:
         """Every application of this station's centre confirmed on `day`."""
         answer = self._request(

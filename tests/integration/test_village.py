@@ -155,6 +155,14 @@ def test_agent_collects_and_the_centre_decides(pair: tuple[Point, Point]) -> Non
         with ClerkSyncV1Adapter(cs.ctx.config.platform_url, token=token) as adapter:
             return adapter.village_batch(number)
 
+    def listing() -> list[dict[str, object]]:
+        with ClerkSyncV1Adapter(cs.ctx.config.platform_url, token=token) as adapter:
+            return adapter.village_pending()
+
+    # before the paper arrives the slip is 在途 at the centre too
+    assert [(p.number, p.point_name, p.cases, p.waiting, p.overdue)
+            for p in cv.centre.pending(clerk, listing)] == [
+        (batch_no, "青石村便民服务点", 2, 2, False)]
     opened = cv.centre.open_batch(clerk, batch_no, fetch)
     assert [c.number for c in opened.cases] == carry
     assert all(c.status_label == "在途" for c in opened.cases)
@@ -174,6 +182,14 @@ def test_agent_collects_and_the_centre_decides(pair: tuple[Point, Point]) -> Non
     assert back.accepted_on == cs.ctx.today() and back.due_date == result.due_date
     assert len(back.visits) == 1
     assert village.status(collected.application_number).status == "in_transit"
+    # one case never checked in: still 在途 on both sides, flagged after 3 working days
+    assert [(p.waiting, p.overdue) for p in cv.centre.pending(clerk, listing)] == [(1, False)]
+    later = datetime.now() + timedelta(days=12)
+    cs.ctx.clock = lambda: later
+    vs.ctx.clock = lambda: later
+    assert [(p.waiting, p.overdue) for p in cv.centre.pending(clerk, listing)] == [(1, True)]
+    assert [(r.number, r.overdue) for r in vv.batches.in_transit(agent)] == [
+        (collected.application_number, True)]
 
 
 def test_in_transit_is_flagged_after_three_working_days(pair: tuple[Point, Point]) -> None:

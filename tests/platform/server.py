@@ -237,6 +237,10 @@ def create_app(
         station()
         return jsonify(store.calendar_delta(_cursor()))
 
+    @app.get("/v1/village/batches")
+    def village_pending() -> Response:
+        return jsonify(batches=store.village_pending(station()))
+
     @app.get("/v1/village/batches/<number>")
     def village_batch(number: str) -> Response:
         row = station()

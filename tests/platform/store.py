@@ -394,6 +394,11 @@ class PlatformStore:
         with self._reading() as session:
             return village.batch(session, station, number)
 
+    def village_pending(self, station: Station) -> list[dict[str, Any]]:
+        """Slips of the station's centre still 在途 (a case not checked in)."""
+        with self._reading() as session:
+            return village.pending(session, station)
+
     # ------------------------------------------------------------------ centre
 
     def centre_day(self, station: Station, day: str) -> dict[str, Any]:

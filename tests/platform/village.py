@@ -76,3 +76,24 @@ def batch(session: Session, station: Station, number: str) -> dict[str, Any] | N
             cases.append({"application_no": case_no, "status": application.status,
                           "snapshot": application.snapshot})
     return {"number": number, "station": event.station, "batch": payload, "cases": cases}
+
+
+def pending(session: Session, station: Station) -> list[dict[str, Any]]:
+    """Slips of the station's centre with a case the centre has not checked in yet (在途)."""
+    points = set(session.scalars(select(Station.code).where(Station.centre == station.centre)))
+    found = []
+    for event in session.scalars(select(Event).where(Event.type == BATCH_TYPE)
+                                 .order_by(Event.occurred_at)):
+        if event.station not in points:
+            continue
+        payload: dict[str, Any] = dict(event.payload)
+        cases = [str(n) for n in payload.get("cases", [])]
+        statuses = [getattr(session.get(Application, n), "status", "received") for n in cases]
+        waiting = sum(1 for s in statuses if s == "received")
+        if waiting:
+            found.append({"number": event.application_no, "station": event.station,
+                          "point_name": str(payload.get("point_name", "")),
+                          "agent_name": str(payload.get("agent_name", "")),
+                          "sent_on": str(payload.get("sent_on", "")),
+                          "cases": len(cases), "waiting": waiting})
+    return found

@@ -23,6 +23,7 @@ from clerk_app.ui.fonts import apply_app_font, register_bundled_fonts
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
 from clerk_app.ui.village.paper_dialog import PaperDialog
+from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 from tests.integration.test_village import Point, pair  # noqa: F401 - the two stations
@@ -103,6 +104,8 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
     text = squeezed(pdf_text(receipt.pdf))
     assert "代办回执" in text and number in text and "李强" in text
     assert decode(raster(receipt.pdf, 200)).get("Code 128") == number
+    if SHOTS:
+        qtbot.wait(1500)  # QPdfView renders its pages asynchronously
     _shot(receipt, "village-receipt")
     qtbot.keyClick(receipt, K.Key_Escape)
     # 3. the 材料交接单: Ctrl+Alt+J, the case is ticked, Ctrl+Enter
@@ -126,6 +129,16 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
     _sync(village)
     # 4. at the centre: the slip is scanned, the case checked in, decided as at the counter
     cw = _window(qtbot, centre)
+    # before the paper arrives the centre sees the slip 在途 (Ctrl+Alt+T, from the platform)
+    qtbot.keyClick(focused(), K.Key_T, CTRL | ALT)
+    qtbot.waitUntil(lambda: any(isinstance(d, PendingSlipsDialog) for d in cw.village.dialogs),
+                    timeout=10_000)
+    pending = next(d for d in cw.village.dialogs if isinstance(d, PendingSlipsDialog))
+    assert pending.table.numbers() == [batch] and "1/1" in pending.table.item(0, 4).text()
+    _shot(pending, "centre-pending")
+    qtbot.keyClick(pending.table, K.Key_Escape)
+    cw.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is cw)
     cw.scan_catcher.gap = 0.25  # a loaded test machine may pause between synthetic keys
     scan(qtbot, batch)
     qtbot.waitUntil(lambda: any(isinstance(d, CentreBatchDialog) and d.batch is not None

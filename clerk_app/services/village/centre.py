@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.application import ApplicationStatus, move
 from clerk_app.domain.masking import mask_name
 from clerk_app.domain.numbering import parse_number
-from clerk_app.domain.village import parse_batch_number
+from clerk_app.domain.village import parse_batch_number, transit_overdue
+from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.intake_form import PersonInput
 from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, require
+from clerk_app.services.permissions import Permission, allowed, require
 from clerk_app.services.snapshot import application_snapshot
 from clerk_app.services.village.batches import VillageError
+from clerk_app.services.village.point import load_point
 from clerk_app.store.models import (
     Applicant,
     Application,
@@ -52,6 +54,19 @@ class IncomingCase:
     @property
     def status_label(self) -> str:
         return self.status.label
+
+
+@dataclass(frozen=True)
+class PendingSlip:
+    """A slip a village point sent that the centre has not fully checked in (在途)."""
+
+    number: str
+    point_name: str
+    agent_name: str
+    sent_on: date | None
+    cases: int
+    waiting: int
+    overdue: bool  # still 在途 after the working-day rule
 
 
 @dataclass(frozen=True)
@@ -100,8 +115,31 @@ def _person(session: Session, data: dict[str, Any] | None, now: datetime) -> App
 class CentreBatchService:
     """Opening and checking in 材料交接单 at the centre."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext,
+                 calendar: Callable[[], WorkCalendar] | None = None) -> None:
         self.ctx = ctx
+        self.calendar = calendar or WorkCalendar.bundled
+
+    def pending(self, actor: Actor, listing: Callable[[], list[dict[str, Any]]]
+                ) -> list[PendingSlip]:
+        """The centre's slips still 在途, from the platform (`listing`: network, call off the
+        GUI thread); `overdue` after the point's working-day rule (default 3)."""
+        if not (allowed(actor, Permission.INTAKE) or allowed(actor, Permission.CENTRE_LOG)):
+            require(self.ctx, actor, Permission.INTAKE)
+        limit = load_point(self.ctx).transit_days
+        today, calendar = self.ctx.today(), self.calendar()
+        slips = []
+        for item in listing():
+            try:
+                sent: date | None = date.fromisoformat(_text(item.get("sent_on")))
+            except ValueError:
+                sent = None
+            slips.append(PendingSlip(
+                _text(item.get("number")), _text(item.get("point_name")),
+                _text(item.get("agent_name")), sent, int(item.get("cases") or 0),
+                int(item.get("waiting") or 0),
+                sent is not None and transit_overdue(calendar, sent, today, limit)))
+        return slips
 
     def open_batch(self, actor: Actor, number: str, fetch: BatchFetcher) -> IncomingBatch:
         """Fetch the slip from the platform (network: call off the GUI thread) and keep its

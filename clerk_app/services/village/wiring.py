@@ -29,6 +29,6 @@ def village_of(services: Services) -> VillageServices:
         collection=CollectionService(services.ctx, services.intake),
         batches=VillageBatchService(services.ctx, services.catalogue,
                                     services.calendar.calendar),
-        centre=CentreBatchService(services.ctx))
+        centre=CentreBatchService(services.ctx, services.calendar.calendar))
     vars(services)["_village"] = built
     return built

@@ -7,7 +7,7 @@ permission: the services refuse as well)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -17,15 +17,20 @@ from clerk_app.app import Services, platform_adapter
 from clerk_app.i18n import _
 from clerk_app.services.context import Actor
 from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.village.centre import PendingSlip
 from clerk_app.services.village.offline import OfflineState, offline_state
 from clerk_app.services.village.point import load_point
 from clerk_app.services.village.wiring import village_of
-from clerk_app.sync.api import PlatformUnreachable
+from clerk_app.sync.api import PlatformError, PlatformUnreachable
 from clerk_app.ui.errors import problems_of
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
 from clerk_app.ui.village.paper_dialog import PaperDialog
+from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog, TransitDialog
+
+if TYPE_CHECKING:
+    from clerk_app.sync.adapter import ClerkSyncV1Adapter
 
 RECEIPT_KEYS = "Ctrl+Alt+H"
 SLIP_KEYS = "Ctrl+Alt+J"
@@ -53,9 +58,9 @@ class VillageMenu(QObject):
                                         can_collect or can_intake, _("代办点代收件的回执"))
         self.slip_action = self._add(_("材料交接单…"), SLIP_KEYS, self.carry, can_collect,
                                      _("仅代办员可制作交接单"))
-        self.transit_action = self._add(
-            _("在途办件…"), TRANSIT_KEYS, self.transit,
-            can_collect or allowed(actor, Permission.CENTRE_LOG), _("代办员和中心负责人可查看"))
+        watches = can_collect or can_intake or allowed(actor, Permission.CENTRE_LOG)
+        self.transit_action = self._add(_("在途办件…"), TRANSIT_KEYS, self.transit, watches,
+                                        _("代办员、窗口人员和中心负责人可查看"))
         self.menu.addSeparator()
         self.open_action = self._add(
             _("打开交接单（中心收件）…"), OPEN_SLIP_KEYS, self.ask_slip, can_intake,
@@ -70,6 +75,13 @@ class VillageMenu(QObject):
         self._offline_timer.timeout.connect(self.check_offline)
         self._offline_timer.start(OFFLINE_CHECK_MS)
         self.check_offline()
+        self.transit_label = QLabel("")
+        self.transit_label.setStyleSheet("color: #B00020;")
+        self.transit_label.hide()
+        window.statusBar().addPermanentWidget(self.transit_label)
+        if can_collect or allowed(actor, Permission.CENTRE_LOG):  # flagged to both
+            self._offline_timer.timeout.connect(self.check_transit)
+            self.check_transit()
 
     def _add(self, text: str, keys: str, slot: Callable[[], None], enabled: bool,
              reason: str) -> QAction:
@@ -123,7 +135,51 @@ class VillageMenu(QObject):
         self._keep(dialog)
 
     def transit(self) -> None:
-        self._keep(TransitDialog(self.village.batches, self.actor, self.taskman, self.window))
+        """At a village point what it sent; at the centre the slips still 在途 (platform)."""
+        ctx, centre, actor = self.services.ctx, self.village.centre, self.actor
+        listing = self._listing()
+
+        def which() -> list[PendingSlip] | PlatformError | None:
+            if load_point(ctx).is_village:
+                return None
+            try:
+                return centre.pending(actor, listing)
+            except PlatformError as exc:
+                return exc
+
+        self.taskman.read(which, on_success=self._transit_shown,
+                          on_error=lambda exc: self.say("；".join(problems_of(exc))),
+                          context=_("读取在途交接单"))
+
+    def _transit_shown(self, slips: list[PendingSlip] | PlatformError | None) -> None:
+        if slips is None:
+            self._keep(TransitDialog(self.village.batches, self.actor, self.taskman,
+                                     self.window))
+        elif isinstance(slips, PlatformError):
+            self.say(_("无法从平台读取在途交接单：{m}").format(m=slips.message))
+        else:
+            self._keep(PendingSlipsDialog(slips, self.open_slip, self.window))
+
+    def _listing(self) -> Callable[[], list[dict[str, Any]]]:
+        services = self.services
+
+        def listing() -> list[dict[str, Any]]:
+            adapter = self._adapter(services)
+            try:
+                return adapter.village_pending()
+            finally:
+                adapter.close()
+
+        return listing
+
+    @staticmethod
+    def _adapter(services: Services) -> ClerkSyncV1Adapter:
+        from clerk_app.sync.adapter import ClerkSyncV1Adapter  # requests: when needed
+
+        adapter = platform_adapter(services.ctx.config, services.sync_store)
+        if not isinstance(adapter, ClerkSyncV1Adapter):
+            raise PlatformUnreachable("no platform", _("本站未连接平台（未设置平台或未注册）"))
+        return adapter
 
     # -- at the centre ----------------------------------------------------------------------
 
@@ -140,12 +196,7 @@ class VillageMenu(QObject):
         services = self.services
 
         def fetch(slip: str) -> dict[str, Any]:
-            from clerk_app.sync.adapter import ClerkSyncV1Adapter  # requests: when needed
-
-            adapter = platform_adapter(services.ctx.config, services.sync_store)
-            if not isinstance(adapter, ClerkSyncV1Adapter):
-                raise PlatformUnreachable("no platform", _("本站未连接平台（未设置平台或未注册），"
-                                                           "无法读取交接单"))
+            adapter = self._adapter(services)
             try:
                 return adapter.village_batch(slip)
             finally:
@@ -159,6 +210,28 @@ class VillageMenu(QObject):
     def _decide(self, number: str) -> None:
         self.decide(number)
         self.window.activateWindow()
+
+    def check_transit(self) -> None:
+        """Count what is 在途 past the working-day rule: the agent's slips at a village point,
+        the centre's pending slips (from the platform) for the supervisor."""
+        ctx, village, actor, listing = self.services.ctx, self.village, self.actor, self._listing()
+
+        def late() -> int:
+            if load_point(ctx).is_village:
+                return sum(r.overdue for r in village.batches.in_transit(actor))
+            if not (allowed(actor, Permission.INTAKE) or allowed(actor, Permission.CENTRE_LOG)):
+                return 0
+            try:
+                return sum(s.overdue for s in village.centre.pending(actor, listing))
+            except PlatformError:
+                return 0  # offline: the sync indicator says so; try again later
+
+        self.taskman.read(late, on_success=self._transit_late, context=_("检查在途办件"))
+
+    def _transit_late(self, count: int) -> None:
+        self.transit_label.setText(_("在途逾期 {n} 件（村务 → 在途办件）").format(n=count))
+        self.transit_label.setToolTip(_("交接后超过规定工作日中心仍未收件"))
+        self.transit_label.setVisible(count > 0)
 
     # -- offline limits ----------------------------------------------------------------------
 
