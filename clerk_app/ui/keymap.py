@@ -40,4 +40,7 @@ HELP_LINES = (
     _("F4 出件　Shift+F4 邮寄送达　Ctrl+Alt+S 中心设置　F9 立即同步"),
     _("材料页面：Ctrl+J 从文件添加　Ctrl+K 高拍仪拍摄（空格拍一页，Enter 完成）　Ctrl+Shift+J 查看与整理（Ctrl+←/→ 调整顺序，Delete 删除）"),
     _("Ctrl+D　未完成的草稿；F5 刷新今日办件；Ctrl+O 导入事项目录；F1 本帮助"),
+    _("村务：Ctrl+Alt+H 代办回执　Ctrl+Alt+J 材料交接单（空格勾选，Ctrl+Enter 生成）　"
+      "Ctrl+Alt+T 在途办件　Ctrl+Alt+O 打开交接单（扫交接单条码亦可；Ctrl+R 收件，"
+      "Ctrl+Enter 受理决定）"),
 )
