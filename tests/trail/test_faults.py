@@ -121,7 +121,8 @@ def test_the_log_file_drops_what_it_cannot_write(
         def flush(self) -> None:
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    handler.stream.close()
+    if handler.stream is not None:
+        handler.stream.close()
     handler.stream = FullStream()  # type: ignore[assignment]
     before = QuietFileHandler.dropped
     logger = logging.getLogger("clerk.test.full")

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -27,8 +27,7 @@ def _dialog(window: MainWindow) -> BackupDialog:
 
 def test_a_clerk_backs_up_now_from_the_menu(qtbot: QtBot, window: MainWindow,
                                             station: Services) -> None:
-    action = next(a for menu in window.menuBar().actions() if menu.menu()
-                  for a in menu.menu().actions() if a.text() == "备份与恢复…")
+    action = next(a for a in window.findChildren(QAction) if a.text() == "备份与恢复…")
     action.trigger()
     dialog = _dialog(window)
     assert not dialog.save_button.isEnabled()  # the settings are the administrator's
@@ -55,7 +54,7 @@ def test_an_administrator_sets_where_and_how_many(
     dialog.mirror.setText(str(tmp_path / "usb"))  # not plugged in yet
     dialog.keep_daily.setValue(10)
     dialog.free_space.setValue(800)
-    dialog.findChild(QDialogButtonBox).accepted.emit()
+    dialog.save()
     idle(qtbot, window)
     assert "U盘未插入" in dialog.message.text()
     stored = json.loads(station.ctx.config.settings_path.read_text("utf-8"))
