@@ -17,16 +17,21 @@ from sqlalchemy import select
 
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.village import parse_batch_number
+from clerk_app.services.village.point import load_point
 from clerk_app.store.models import Application, AuditEntry
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
+from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.fonts import apply_app_font, register_bundled_fonts
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
 from clerk_app.ui.village.paper_dialog import PaperDialog
 from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog
+from clerk_app.ui.village.point_settings_dialog import PointSettingsDialog
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 from tests.integration.test_village import Point, pair  # noqa: F401 - the two stations
+from tests.sync_station import PASSWORD
 from tests.ui.conftest import focused, idle, press
 from tests.ui.test_intake_window import checklist_keys, choose_dibao, fill_applicant
 from tests.ui.test_scan_and_lookup import scan
@@ -180,3 +185,28 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
     idle(qtbot, vw)
     assert [r.status_label for r in village.services.lookup.search(village.actor, number)] == [
         "已受理"]
+
+
+def test_point_settings_dialog_refuses_a_nameless_village_point(
+        qtbot: QtBot, windows: tuple[Point, Point]) -> None:
+    _village, centre = windows
+    services = centre.services
+    admin = services.accounts.sign_in("admin", PASSWORD)
+    taskman = TaskManager(ErrorReporter(lambda: None))
+    dialog = PointSettingsDialog(services.ctx, admin, taskman)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(taskman.idle)
+    assert dialog.kind.currentData() == "centre" and dialog.warn_days.value() == 3
+    dialog.kind.setCurrentIndex(dialog.kind.findData("village"))
+    dialog.name.clear()
+    dialog.save()
+    qtbot.waitUntil(taskman.idle)
+    assert "代办点名称" in dialog.message.text() and dialog.isVisible()
+    assert not load_point(services.ctx).is_village  # nothing changed
+    dialog.name.setText("石桥村便民服务点")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    point = load_point(services.ctx)
+    assert point.is_village and point.point_name == "石桥村便民服务点"
+    taskman.shutdown()

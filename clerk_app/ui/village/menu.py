@@ -28,6 +28,7 @@ from clerk_app.ui.village.centre_batch_dialog import CentreBatchDialog
 from clerk_app.ui.village.paper_dialog import PaperDialog
 from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog, TransitDialog
+from clerk_app.ui.village.point_settings_dialog import PointSettingsDialog
 
 if TYPE_CHECKING:
     from clerk_app.sync.adapter import ClerkSyncV1Adapter
@@ -65,6 +66,10 @@ class VillageMenu(QObject):
         self.open_action = self._add(
             _("打开交接单（中心收件）…"), OPEN_SLIP_KEYS, self.ask_slip, can_intake,
             _("收件和受理是中心窗口的职权，代办员不能操作") if can_collect else _("无受理权限"))
+        self.menu.addSeparator()
+        self.point_action = self._add(
+            _("站点类型与代办点设置…"), "", self.point_settings,
+            allowed(actor, Permission.SETTINGS), _("需要“修改中心设置”权限"))
         bar = window.menuBar()
         bar.insertMenu(bar.actions()[-1], self.menu)
         self.offline_label = QLabel("")
@@ -86,7 +91,8 @@ class VillageMenu(QObject):
     def _add(self, text: str, keys: str, slot: Callable[[], None], enabled: bool,
              reason: str) -> QAction:
         action = QAction(text, self.window)
-        action.setShortcut(QKeySequence(keys))
+        if keys:
+            action.setShortcut(QKeySequence(keys))
         action.triggered.connect(slot)
         action.setEnabled(enabled)
         if not enabled:
@@ -104,6 +110,11 @@ class VillageMenu(QObject):
 
     def _forget(self, dialog: QWidget) -> None:
         self.dialogs = [d for d in self.dialogs if d is not dialog]
+
+    def point_settings(self) -> None:
+        dialog = PointSettingsDialog(self.services.ctx, self.actor, self.taskman, self.window)
+        dialog.accepted.connect(self.check_offline)
+        self._keep(dialog)
 
     # -- 代办回执 -------------------------------------------------------------------------
 
