@@ -26,6 +26,7 @@ from clerk_app.services.attachments.normalize import (
 from clerk_app.services.attachments.service import AttachmentError
 from clerk_app.services.context import Actor
 from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.permissions import Role
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import AuditEntry, MaterialPage, OutboxEvent, PageFile
 from tests.attachments.samples import bomb_png, document_page, pdf_bytes, photo_jpeg
@@ -213,3 +214,21 @@ def test_attach_command(svc: Services, clerk: Actor, photo: Path, tmp_path: Path
     assert main([*cli, "9", str(photo)]) == 1
     assert "没有第 9 项" in capsys.readouterr().err
     assert len(svc.attachments.application_pages(number)["id_card"].pages) == 2
+
+
+def test_an_agents_draft_pages_move_to_the_collected_case(
+        svc: Services, admin: Actor, photo: Path) -> None:
+    from clerk_app.services.village.point import PointSettings, save_point
+    from clerk_app.services.village.wiring import village_of
+
+    agent = svc.accounts.create(admin, "liqiang", "李强", TEST_PASSWORD, Role.AGENT, "")
+    save_point(svc.ctx, admin, PointSettings(kind="village", point_name="青石村便民服务点",
+                                             point_phone="13912345678"))
+    draft_id, form = svc.intake.start(agent, CODE)
+    svc.attachments.add_to_draft(agent, draft_id, "id_card", [prepare_file(photo)])
+    form = replace(form, applicant=APPLICANT)
+    number = village_of(svc).collection.collect(agent, draft_id, form).application_number
+    pages = svc.attachments.application_pages(number)["id_card"]
+    assert len(pages.pages) == 1 and pages.editable  # 代收 is not 受理: still rearrangeable
+    svc.attachments.collect_unreferenced()
+    assert svc.attachments.files.exists(pages.pages[0].sha256)

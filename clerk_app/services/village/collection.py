@@ -75,6 +75,9 @@ class CollectionService:
                 draft = session.get(Draft, draft_id)
                 if draft is not None:
                     session.delete(draft)
+                from clerk_app.services.attachments.service import AttachmentService
+                AttachmentService(self.ctx).adopt_draft_pages(  # the villager's photos
+                    session, actor, draft_id, result.application_number, now)
         log.info("case collected for the centre (missing=%d)", len(result.missing))
         return result
 
