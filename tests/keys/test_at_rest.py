@@ -319,3 +319,42 @@ def test_a_missing_database_beside_a_key_file_is_said_not_recreated(
     with pytest.raises(DatabaseMissing, match="找不到本站数据库文件"):
         sign_in(config, "admin", ADMIN_PW, log_to_file=False)
     assert not config.database_path.exists()
+
+
+def test_the_key_is_the_first_statement_on_every_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Traced on the SQLCipher connections themselves: each new pooled connection (writer and
+    reader threads) runs `pragma key` before anything else, the WAL pragmas after it."""
+    import sqlcipher3
+
+    real_connect = sqlcipher3.connect
+    traces: list[list[str]] = []
+
+    def traced(*args: object, **kwargs: object) -> object:
+        connection = real_connect(*args, **kwargs)
+        statements: list[str] = []
+        traces.append(statements)
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(sqlcipher3, "connect", traced)
+    key = DataKey.generate()
+    db = Database(tmp_path / "clerk.sqlite", key)
+    try:
+        def read() -> None:
+            with db.reading() as session:
+                session.execute(text("SELECT count(*) FROM settings")).scalar()
+                threading.Event().wait(0.2)  # hold the connection so others need their own
+
+        threads = [threading.Thread(target=read) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        db.close()
+    assert len(traces) >= 3
+    for statements in traces:
+        assert statements[0].lower().startswith("pragma key="), statements[:2]
+        assert any("journal_mode=WAL" in s for s in statements)
+        assert key.raw.hex() not in "".join(statements[1:])
