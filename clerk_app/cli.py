@@ -16,9 +16,9 @@ from clerk_app.commands import EXIT_FAILED, EXIT_NOT_SET_UP, notice, report, res
 from clerk_app.commands import attach as attach_command
 from clerk_app.commands import audit as audit_command
 from clerk_app.commands import backup as backup_command
+from clerk_app.commands import keys as keys_command
 from clerk_app.commands import show as show_command
 from clerk_app.commands import village as village_command
-from clerk_app.commands import keys as keys_command
 from clerk_app.commands.access import NotSetUp
 from clerk_app.config import load_config
 from clerk_app.i18n import _
