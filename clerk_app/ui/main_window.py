@@ -26,7 +26,7 @@ from clerk_app.ui import keymap
 from clerk_app.ui.application_actions import ApplicationActions
 from clerk_app.ui.application_dialog import ApplicationDialog
 from clerk_app.ui.application_search import ApplicationSearchDialog
-from clerk_app.ui.attachments.pages_controller import PagesController, owner_of_intake
+from clerk_app.ui.attachments.pages_controller import IntakePageOwner, PagesController
 from clerk_app.ui.catalogue_import import CatalogueImporter
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.intake.drafts_dialog import DraftRow, DraftsDialog
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
             parent=self)
         self.pages = PagesController(
             self.page.pages_strip, services.attachments, self.taskman, actor,
-            lambda: owner_of_intake(self.controller), self.page.checklist,
+            IntakePageOwner(self.controller), self.page.checklist,
             self.page.checklist_model, self)
         self.importer = CatalogueImporter(catalogue, services.matters, actor, self.taskman,
                                           self.reporter, self)

@@ -78,6 +78,21 @@ def test_pages_added_viewed_removed_and_carried_to_the_application(
             OutboxEvent.application_no == number).order_by(OutboxEvent.seq)).all()
         assert types == ["application.confirmed", "attachments.changed"]
 
+    # accepted: the strip now shows the application's pages; they may only be added
+    window.activateWindow()
+    window.page.checklist.setFocus()
+    window.page.checklist.setCurrentIndex(window.page.checklist_model.index(1, 0))
+    qtbot.waitUntil(lambda: strip.list.count() == 1, timeout=10_000)
+    press(qtbot, K.Key_J, CTRL)
+    qtbot.waitUntil(lambda: strip.list.count() == 3, timeout=15_000)
+    press(qtbot, K.Key_J, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    viewer = window.pages.viewer
+    assert viewer is not None and not viewer.editable and "只能补充" in viewer.help.text()
+    qtbot.keyClick(viewer, K.Key_Delete)  # refused: nothing happens
+    viewer.close()
+    idle(qtbot, window)
+    assert len(station.attachments.application_pages(number)["id_card"].pages) == 3
+
 
 def test_document_camera_captures_pages_in_order(qtbot: QtBot, tmp_path: Path) -> None:
     """No camera here: the dialog still builds on Qt Multimedia; frames handed to it as the

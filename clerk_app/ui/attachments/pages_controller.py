@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QObject, QStandardPaths
+from PySide6.QtCore import QModelIndex, QObject, QStandardPaths, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
@@ -49,6 +49,41 @@ def owner_of_intake(controller: object) -> PageOwner | None:
     return PageOwner(draft_id=slot.draft_id)
 
 
+class IntakePageOwner(QObject):
+    """Whose pages the strip shows: the intake's open draft, or — once it is confirmed (or
+    collected at a village point) — the application itself, so pages can still be added
+    (after 受理 only added, audited).
+
+    Signals:
+        changed(): the owner changed (a decision was confirmed): the strip should reload.
+    """
+
+    changed = Signal()
+
+    def __init__(self, controller: QObject) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self.number: str | None = None
+        confirmed = getattr(controller, "confirmed", None)
+        if confirmed is not None:
+            confirmed.connect(lambda result: self._decided(result.application_number))
+        collected = getattr(controller, "collected", None)
+        if collected is not None:
+            collected.connect(self._decided)
+
+    def _decided(self, number: str) -> None:
+        self.number = number
+        self.changed.emit()
+
+    def __call__(self) -> PageOwner | None:
+        draft = owner_of_intake(self.controller)
+        if draft is not None:
+            return draft
+        if getattr(self.controller, "done", False) and self.number:
+            return PageOwner(number=self.number)
+        return None
+
+
 class PagesController(QObject):
     """The strip under the checklist and its dialogs, for the material under the cursor."""
 
@@ -65,6 +100,9 @@ class PagesController(QObject):
         strip.add_files.connect(self.add_files)
         strip.camera.connect(self.capture)
         strip.view.connect(self.open_viewer)
+        owner_changed = getattr(owner, "changed", None)
+        if owner_changed is not None:
+            owner_changed.connect(self.refresh)
         model.modelReset.connect(self.refresh)
         selection = table.selectionModel()
         if selection is not None:
