@@ -438,6 +438,19 @@ class BundleMaterialUse(Base):
     application_material: Mapped[ApplicationMaterial] = relationship()
 
 
+class BundleDraft(Base):
+    """A bundle intake in progress, saved as it is typed (一件事草稿)."""
+
+    __tablename__ = "bundle_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    bundle_code: Mapped[str] = mapped_column(String(40))
+    bundle_number: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class FollowUp(Base):
     """The follow-up of a 差评 (差评回访整改): verify, rectify, feed back, closed with a note."""
 

@@ -6,7 +6,8 @@ existing application is a member of a bundle), so the upgrade is safe on a stati
 - `bundle_definitions`: each version of a bundle as the catalogue publishes it;
 - `bundles`: a bundle taken in (its own 办件编号, members chosen, combined limit, trips);
 - `bundle_materials`: each document collected once for the bundle;
-- `bundle_material_uses`: which member application's material each document stands for.
+- `bundle_material_uses`: which member application's material each document stands for;
+- `bundle_drafts`: a bundle intake in progress, saved as it is typed.
 
 Revision ID: 0008
 Revises: 0007
@@ -104,6 +105,20 @@ def upgrade() -> None:
     with op.batch_alter_table("bundle_material_uses") as batch_op:
         batch_op.create_index(batch_op.f("ix_bundle_material_uses_bundle_material_id"),
                               ["bundle_material_id"], unique=False)
+    op.create_table(
+        "bundle_drafts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("bundle_code", sa.String(length=40), nullable=False),
+        sa.Column("bundle_number", sa.String(length=30), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("bundle_drafts") as batch_op:
+        batch_op.create_index(batch_op.f("ix_bundle_drafts_user_id"), ["user_id"], unique=False)
     columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("applications")}
     if "bundle_id" in columns:  # SQLite cannot drop a foreign-key column: a re-run keeps it
         return
@@ -120,6 +135,7 @@ def downgrade() -> None:
         batch_op.drop_constraint("fk_applications_bundle_id", type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_applications_bundle_id"))
         batch_op.drop_column("bundle_id")
+    op.drop_table("bundle_drafts")
     op.drop_table("bundle_material_uses")
     op.drop_table("bundle_materials")
     op.drop_table("bundles")

@@ -290,3 +290,30 @@ def test_members_waiting_start_their_clock_when_the_other_is_finished_by_sync(
         assert session.scalars(select(AuditEntry.action).where(
             AuditEntry.entity_id == hukou.number,
             AuditEntry.action == "due_date_restarted")).one()
+
+
+def test_a_draft_kept_as_typed_comes_back_and_goes_with_the_confirmation(
+        at_counter: Services, clerk: Actor) -> None:
+    from clerk_app.domain.decision import Refusal, RefusalGround
+    from clerk_app.store.models import BundleDraft
+
+    service = at_counter.bundles
+    code = birth(at_counter).code
+    form = filled(service, service.start(clerk, code), without=("hukou",))
+    refused = birth(at_counter).members[1].matter_code
+    form = replace(form, chosen=frozenset({birth(at_counter).members[4].matter_code}),
+                   clerk_applies=frozenset({"parents_id"})).with_refusal(
+        refused, Refusal(RefusalGround.OTHER, "演示", "依据"))
+    draft_id = service.save_draft(clerk, None, form, 1)
+    assert service.save_draft(clerk, draft_id, replace(form, applicant=PersonInput()), 1) \
+        == draft_id  # an older revision does not overwrite
+    again_id, revision, again = BundleService(
+        at_counter.ctx, at_counter.catalogue, at_counter.intake,
+        at_counter.calendar.calendar).resume_or_start(clerk, code)  # as after a restart
+    assert (again_id, revision) == (draft_id, 1)
+    assert again == form
+    form = form.with_refusal(refused, None)
+    service.confirm(clerk, form, draft_id)
+    with at_counter.ctx.db.reading() as session:
+        assert session.scalars(select(BundleDraft)).all() == []
+    assert service.resume_or_start(clerk, code)[0] is None

@@ -49,7 +49,7 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
         connection.execute(f"DROP TABLE {table}")
     for column in ("prev_hash", "hash"):  # from 0007
         connection.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
-    for table in ("bundle_material_uses", "bundle_materials", "bundles",
+    for table in ("bundle_drafts", "bundle_material_uses", "bundle_materials", "bundles",
                   "bundle_definitions"):  # from 0008 (applications.bundle_id stays: SQLite)
         connection.execute(f"DROP TABLE {table}")
     connection.commit()

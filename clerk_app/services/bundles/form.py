@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from clerk_app.domain.checklist import ApplicantType, ChecklistContext, MaterialEntry
-from clerk_app.domain.decision import Refusal
+from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.services.intake_form import IntakeForm, PersonInput
 
 
@@ -52,3 +53,46 @@ class BundleForm:
                           applicant_type=self.applicant_type, applicant=self.applicant,
                           contact=self.contact, agent=self.agent, has_agent=self.has_agent,
                           delivery_method=self.delivery_method, overrides=dict(self.overrides))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The form as JSON values (the draft kept while it is typed)."""
+        people = self.people().to_dict()
+        return {
+            "bundle_code": self.bundle_code, "bundle_version": self.bundle_version,
+            "chosen": sorted(self.chosen), "applicant_type": people["applicant_type"],
+            "applicant": people["applicant"], "contact": people["contact"],
+            "agent": people["agent"], "has_agent": self.has_agent,
+            "materials": IntakeForm(matter_code="", matter_version=1,
+                                    materials=dict(self.materials)).to_dict()["materials"],
+            "clerk_applies": sorted(self.clerk_applies),
+            "refusals": {code: {**asdict(r), "ground": r.ground.value}
+                         for code, r in self.refusals.items()},
+            "delivery_method": self.delivery_method, "overrides": dict(self.overrides),
+            "bundle_number": self.bundle_number,
+            "member_versions": dict(self.member_versions),
+            "member_numbers": dict(self.member_numbers),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BundleForm:
+        people = IntakeForm.from_dict({
+            "matter_code": data["bundle_code"], "matter_version": data["bundle_version"],
+            "applicant_type": data.get("applicant_type", "natural_person"),
+            "applicant": data.get("applicant"), "contact": data.get("contact"),
+            "agent": data.get("agent"), "has_agent": data.get("has_agent", False),
+            "materials": data.get("materials") or {},
+            "delivery_method": data.get("delivery_method", "窗口领取"),
+            "overrides": data.get("overrides") or {}})
+        return cls(
+            bundle_code=data["bundle_code"], bundle_version=int(data["bundle_version"]),
+            chosen=frozenset(data.get("chosen") or ()), applicant_type=people.applicant_type,
+            applicant=people.applicant, contact=people.contact, agent=people.agent,
+            has_agent=people.has_agent, materials=dict(people.materials),
+            clerk_applies=frozenset(data.get("clerk_applies") or ()),
+            refusals={code: Refusal(RefusalGround(r["ground"]), r.get("reason", ""),
+                                    r.get("legal_basis", ""), r.get("redirect_body", ""))
+                      for code, r in (data.get("refusals") or {}).items()},
+            delivery_method=people.delivery_method, overrides=dict(people.overrides),
+            bundle_number=data.get("bundle_number"),
+            member_versions={k: int(v) for k, v in (data.get("member_versions") or {}).items()},
+            member_numbers=dict(data.get("member_numbers") or {}))

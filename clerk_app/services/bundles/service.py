@@ -49,6 +49,7 @@ from clerk_app.store.models import (
     Application,
     ApplicationMaterial,
     BundleCase,
+    BundleDraft,
     BundleMaterial,
     BundleMaterialUse,
 )
@@ -194,9 +195,52 @@ class BundleService:
                 Application.number.in_(form.member_numbers.values()))).all()
         return dict(rows)
 
+    # -- drafts (kept as typed: a crash loses nothing) -------------------------------------
+
+    def save_draft(self, actor: Actor, draft_id: int | None, form: BundleForm,
+                   revision: int) -> int:
+        """Save the form as typed; an older revision never overwrites a newer one. Returns
+        the draft's id (a new one when `draft_id` is None or gone)."""
+        with self.ctx.db.transaction() as session:
+            draft = session.get(BundleDraft, draft_id) if draft_id is not None else None
+            if draft is None:
+                draft = BundleDraft(user_id=actor.user_id, bundle_code=form.bundle_code,
+                                    bundle_number=form.bundle_number, data=form.to_dict(),
+                                    revision=revision, updated_at=self.ctx.now())
+                session.add(draft)
+                session.flush()
+                return draft.id
+            if draft.revision < revision:
+                draft.data = form.to_dict()
+                draft.revision = revision
+                draft.updated_at = self.ctx.now()
+            return draft.id
+
+    def resume_or_start(self, actor: Actor, code: str) -> tuple[int | None, int, BundleForm]:
+        """The actor's unconfirmed draft of this bundle (typed before a crash or a close), else
+        a new form: (draft id or None, its revision, the form)."""
+        require(self.ctx, actor, Permission.INTAKE)
+        with self.ctx.db.reading() as session:
+            draft = session.scalars(select(BundleDraft).where(
+                BundleDraft.user_id == actor.user_id, BundleDraft.bundle_code == code,
+                BundleDraft.bundle_number.is_(None)).order_by(
+                BundleDraft.updated_at.desc(), BundleDraft.id.desc())).first()
+            if draft is not None:
+                return draft.id, draft.revision, BundleForm.from_dict(draft.data)
+        return None, 0, self.start(actor, code)
+
+    def discard_draft(self, actor: Actor, draft_id: int) -> None:
+        with self.ctx.db.transaction() as session:
+            draft = session.get(BundleDraft, draft_id)
+            if draft is not None and draft.user_id == actor.user_id:
+                session.delete(draft)
+                audit(session, actor, "bundle_draft_discarded", "bundle_draft", str(draft_id),
+                      self.ctx.now())
+
     # -- confirmation ---------------------------------------------------------------------
 
-    def confirm(self, actor: Actor, form: BundleForm) -> BundleConfirmResult:
+    def confirm(self, actor: Actor, form: BundleForm,
+                draft_id: int | None = None) -> BundleConfirmResult:
         """Write the bundle and every member decided now in one transaction; IntakeError lists
         every problem (naming the member) when it may not be confirmed."""
         now = self.ctx.now()
@@ -215,6 +259,10 @@ class BundleService:
         with self.ctx.db.transaction() as session:
             result = self.write_intake(session, actor, form, checked, now,
                                        settings.region_code, settings.station_code)
+            if draft_id is not None:
+                draft = session.get(BundleDraft, draft_id)
+                if draft is not None:
+                    session.delete(draft)
         log.info("bundle confirmed: members=%s", len(result.members))
         return result
 

@@ -69,8 +69,14 @@ class BundleActions(QObject):
 
     def start(self, code: str) -> None:
         """Open the intake of the bundle `code` (a search hit)."""
-        self.taskman.read(lambda: (self.bundles.start(self.actor, code), {}),
-                          self._open_intake, context=_("打开一件事"))
+        def opened(found: tuple[int | None, int, BundleForm]) -> None:
+            draft_id, revision, form = found
+            self._open_intake((form, {}), draft_id, revision)
+            if draft_id is not None:
+                self.say(_("已恢复未完成的一件事草稿"))
+
+        self.taskman.read(lambda: self.bundles.resume_or_start(self.actor, code), opened,
+                          context=_("打开一件事"))
 
     def route(self, number: str, otherwise: Callable[[str], object]) -> None:
         """A scanned or typed number: the bundle's page when it belongs to a bundle (its own
@@ -106,11 +112,13 @@ class BundleActions(QObject):
 
         self.taskman.read(load, self._open_intake, context=_("补交材料"))
 
-    def _open_intake(self, pair: tuple[BundleForm, dict[str, str]]) -> None:
+    def _open_intake(self, pair: tuple[BundleForm, dict[str, str]],
+                     draft_id: int | None = None, revision: int = 0) -> None:
         form, statuses = pair
         self._close_current()
         dialog = BundleIntakeDialog(self.bundles, form, statuses, self.actor, self.taskman,
-                                    lambda n: self.print_notice(n), self.window)
+                                    lambda n: self.print_notice(n), self.window,
+                                    draft_id=draft_id, revision=revision)
         dialog.confirmed.connect(self._confirmed)
         self._present(dialog)
 

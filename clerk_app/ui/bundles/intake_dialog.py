@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -78,8 +78,15 @@ class BundleIntakeDialog(QDialog):
 
     def __init__(self, service: BundleService, form: BundleForm, statuses: Mapping[str, str],
                  actor: Actor, taskman: TaskManager,
-                 print_notice: Callable[[str], None], parent: QWidget | None = None) -> None:
+                 print_notice: Callable[[str], None], parent: QWidget | None = None, *,
+                 draft_id: int | None = None, revision: int = 0) -> None:
         super().__init__(parent)
+        self.draft_id = draft_id  # the draft kept as typed (new intakes only)
+        self.revision = revision
+        self._saver = QTimer(self)
+        self._saver.setSingleShot(True)
+        self._saver.setInterval(400)
+        self._saver.timeout.connect(self._save_draft)
         self.service = service
         self.form = form
         self.statuses = dict(statuses)
@@ -237,6 +244,21 @@ class BundleIntakeDialog(QDialog):
         if not self._loading:
             self._reassess()
 
+    def _keep(self) -> None:
+        """Save the form as typed a moment after the last edit (new intakes)."""
+        if not self.form.bundle_number:
+            self._saver.start()
+
+    def _save_draft(self) -> None:
+        self.revision += 1
+        form, revision, draft_id = self.form, self.revision, self.draft_id
+
+        def saved(new_id: int) -> None:
+            self.draft_id = new_id
+
+        self.taskman.write(lambda: self.service.save_draft(self.actor, draft_id, form, revision),
+                           saved, lambda _exc: None, context=_("保存一件事草稿"), report=False)
+
     def _set_state(self, row: int, state: MaterialState) -> None:
         if self.assessment is None:
             return
@@ -275,8 +297,10 @@ class BundleIntakeDialog(QDialog):
 
     # -- assessment (pure and cached: runs on every edit) ----------------------------------
 
-    def _reassess(self) -> None:
+    def _reassess(self, keep: bool = True) -> None:
         self.form = self.current_form()
+        if keep and self.assessment is not None:
+            self._keep()
         self.assessment = self.service.assess(self.form, statuses=self.statuses)
         self._show_lines()
         self._show_members()
@@ -344,18 +368,21 @@ class BundleIntakeDialog(QDialog):
     # -- confirmation ---------------------------------------------------------------------
 
     def confirm(self) -> None:
-        self._reassess()
+        self._reassess(keep=False)
         if self.assessment is None or not self.assessment.can_confirm:
             return
         form = self.form
         self.confirm_button.setEnabled(False)
+        self._saver.stop()
+        draft_id = self.draft_id
 
         def failed(exc: Exception) -> None:
             self.confirm_button.setEnabled(True)
             problems = exc.problems if isinstance(exc, IntakeError) else [str(exc)]
             self.message.show_error("；".join(problems))
 
-        self.taskman.write(lambda: self.service.confirm(self.actor, form), self._confirmed,
+        self.taskman.write(lambda: self.service.confirm(self.actor, form, draft_id),
+                           self._confirmed,
                            failed, context=_("确认一件事受理"))
 
     def _confirmed(self, result: BundleConfirmResult) -> None:
