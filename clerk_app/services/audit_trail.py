@@ -29,20 +29,32 @@ def _fields(entry: AuditEntry) -> ChainFields:
                        entity_id=entry.entity_id, before=entry.before, after=entry.after)
 
 
+_TAIL = "clerk.audit_tail"  # session.info: (transaction, id, hash) of the entry appended last
+
+
 def append_linked(session: Session, entry: AuditEntry) -> None:
     """Add `entry` to the session and chain it to the newest entry, in the caller's transaction.
 
-    The INSERT is flushed first: it takes SQLite's write lock (one writer, also across
-    processes), so the entry read as "the one before" cannot change until this commits.
+    The first entry of a transaction is flushed at once: its INSERT takes SQLite's write lock
+    (one writer, also across processes), so the entry read as "the one before" cannot change
+    until this commits. Later entries of the same transaction follow the one before directly.
     """
     entry.username = str(entry.username or "")
     entry.entity_id = str(entry.entity_id or "")
-    session.add(entry)
-    session.flush()
-    prev = session.scalar(select(AuditEntry.hash).where(AuditEntry.id < entry.id)
-                          .order_by(AuditEntry.id.desc()).limit(1))
-    entry.prev_hash = prev if prev is not None else GENESIS
-    entry.hash = link(_fields(entry), entry.prev_hash)
+    transaction = session.get_transaction()
+    tail = session.info.get(_TAIL)
+    if tail is not None and tail[0] is transaction and not session.in_nested_transaction():
+        entry.id, entry.prev_hash = tail[1] + 1, tail[2]
+        entry.hash = link(_fields(entry), entry.prev_hash)
+        session.add(entry)
+    else:
+        session.add(entry)
+        session.flush()
+        prev = session.scalar(select(AuditEntry.hash).where(AuditEntry.id < entry.id)
+                              .order_by(AuditEntry.id.desc()).limit(1))
+        entry.prev_hash = prev if prev is not None else GENESIS
+        entry.hash = link(_fields(entry), entry.prev_hash)
+    session.info[_TAIL] = (transaction, entry.id, entry.hash)
 
 
 def chain_head(session: Session) -> ChainHead | None:

@@ -118,3 +118,22 @@ def test_migration_chains_existing_entries(tmp_path: Path) -> None:
         assert report.ok and report.checked == 2
     finally:
         db.close()
+
+
+def test_many_entries_in_one_transaction_and_in_the_next(services: Services) -> None:
+    from datetime import datetime
+
+    from clerk_app.services.context import SYSTEM_ACTOR
+    from clerk_app.services.journal import audit
+
+    for round_ in range(2):
+        with services.ctx.db.transaction() as session:
+            for i in range(50):
+                audit(session, SYSTEM_ACTOR, "status_from_platform", "application", str(i),
+                      datetime(2026, 12, 6, 9, round_, i % 60), {"round": round_},
+                      {"changes": [i, "已办结"], "n": (1, 2)})
+    report = AuditTrailService(services.ctx).verify()
+    assert report.ok
+    with services.ctx.db.reading() as session:
+        ids = list(session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)))
+    assert ids == list(range(1, len(ids) + 1)) and report.checked == len(ids)
