@@ -26,6 +26,7 @@ from clerk_app.services.settings import load_settings
 from clerk_app.store.backup import MANUAL, BackupProblem
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import DatabaseDamaged
+from clerk_app.store.instance_lock import window_holding
 from clerk_app.store.models import User
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,11 @@ def _restore(args: argparse.Namespace) -> int:
         print(_("找不到备份文件：{path}").format(path=args.file), file=sys.stderr)
         return EXIT_FAILED
     config = load_config(args.data_dir)
+    holder = window_holding(config.data_dir)
+    if holder is not None:
+        print(_("本站的 Clerk 窗口正在运行（进程 {pid}）：请先关闭窗口，再恢复数据库").format(
+            pid=holder), file=sys.stderr)
+        return EXIT_FAILED
     key: DataKey | None
     services: Services | None = None
     try:

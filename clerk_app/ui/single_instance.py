@@ -16,9 +16,10 @@ from PySide6.QtCore import QDeadlineTimer, QLockFile, QObject, QThread, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
+from clerk_app.store.instance_lock import LOCK_NAME
+
 log = logging.getLogger(__name__)
 
-LOCK_NAME = "clerk.lock"
 ACTIVATE = b"activate\n"
 CONNECT_FOR_MS = 3_000  # the first process may still be starting up
 

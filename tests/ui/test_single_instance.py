@@ -81,3 +81,24 @@ def test_a_lock_left_by_a_killed_window_is_taken_over(tmp_path: Path) -> None:
     finally:
         again.kill()
         again.wait(10)
+
+
+def test_restore_waits_for_the_window_to_close(tmp_path: Path) -> None:
+    from clerk_app.store.instance_lock import window_holding
+
+    data_dir = tmp_path / "station"
+    holder = _holder(data_dir)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "claimed"
+        assert window_holding(data_dir) == holder.pid
+        backup = tmp_path / "b.clkbak"
+        backup.write_bytes(b"CLERKBAK")
+        refused = subprocess.run(
+            [sys.executable, "main.py", "--data-dir", str(data_dir), "--user", "admin",
+             "restore", str(backup)], cwd=REPO, env=_env(), capture_output=True, text=True,
+            timeout=60)
+        assert refused.returncode == 1 and "请先关闭窗口" in refused.stderr
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(10)
+    assert window_holding(data_dir) is None  # a killed window's lock does not count
