@@ -3,6 +3,7 @@ Code 128 barcode of their number, and the table and paragraph helpers."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,12 +24,19 @@ from clerk_app.documents.styles import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     Layout,
+    Styles,
     styles_for,
 )
 from clerk_app.documents.text import clean_text
 
 LAYOUT = Layout(title_size=20.0, body_size=12.0, small_size=10.5)
-STYLES = styles_for(LAYOUT)
+
+
+@functools.cache
+def village_styles() -> Styles:
+    """The paragraph styles of the village papers, made on first use (fonts load then)."""
+    return styles_for(LAYOUT)
+
 BAR_HEIGHT = 11 * mm
 BAR_MAX_WIDTH = 80 * mm
 TOP = 18 * mm  # room above the frame for the barcode
@@ -48,12 +56,13 @@ class MaterialLine:
 
 
 def para(text: str, style: str = "first") -> Paragraph:
-    return Paragraph(to_markup(clean_text(text)), getattr(STYLES, style))
+    return Paragraph(to_markup(clean_text(text)), getattr(village_styles(), style))
 
 
 def table(rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
     """A ruled table; the first row is the header."""
-    cells = [[Paragraph(to_markup(clean_text(c)), STYLES.cell_head if i == 0 else STYLES.cell)
+    styles = village_styles()
+    cells = [[Paragraph(to_markup(clean_text(c)), styles.cell_head if i == 0 else styles.cell)
               for c in row] for i, row in enumerate(rows)]
     t = Table(cells, colWidths=list(widths), repeatRows=1)
     t.setStyle(TableStyle([

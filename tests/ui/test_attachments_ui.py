@@ -27,7 +27,9 @@ def test_pages_added_viewed_removed_and_carried_to_the_application(
         qtbot: QtBot, window: MainWindow, station: Services, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     strip = window.page.pages_strip
-    assert not strip.camera_button.isEnabled() and strip.camera_button.text() == "未检测到高拍仪"
+    # the camera is looked for once the window is up (QtMultimedia loads then)
+    qtbot.waitUntil(lambda: strip.camera_button.text() == "未检测到高拍仪", timeout=5_000)
+    assert not strip.camera_button.isEnabled()
     photos = [photo_jpeg(tmp_path / f"IMG_{i}.JPG", document_page(900, 1200, seed=i))
               for i in (1, 2)]
     asked: list[str] = []

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtCore import QModelIndex, QObject, QStandardPaths, Signal
+from PySide6.QtCore import QModelIndex, QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
@@ -31,6 +31,9 @@ from clerk_app.ui.taskman import TaskManager
 
 FILE_FILTER = "图片或 PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf);;所有文件 (*)"
 VIEW_SIDE = 1400
+
+
+CAMERA_CHECK_MS = 1500  # after the first paint of the window
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,9 @@ class PagesController(QObject):
         self.viewer: PageViewer | None = None
         self.pages: MaterialPages | None = None
         self._loading = 0
-        strip.set_camera_available(camera_available())
+        # QtMultimedia and the device scan cost ~0.2 s: after the window is up, not before
+        QTimer.singleShot(CAMERA_CHECK_MS, strip,
+                          lambda: strip.set_camera_available(camera_available()))
         strip.add_files.connect(self.add_files)
         strip.camera.connect(self.capture)
         strip.view.connect(self.open_viewer)
