@@ -98,6 +98,7 @@ class BundleNoticeData:
     clerk_name: str = ""
     window_name: str = ""
     reprint: bool = False
+    serial: str = ""  # 文书编号
     progress_link: str = ""  # the progress QR (number and 查询码); "" without an address
     progress_address: str = ""
     check_code: str = ""
@@ -151,8 +152,10 @@ def render_bundle_notice(data: BundleNoticeData, wording: Wording | None = None)
             centre=data.centre.name, address=data.centre.address, phone=data.centre.phone)
         + ("　" + common.footer_qr if qr is not None and common.footer_qr else ""),
         small_size=LAYOUT.small_size)
-    story: list[Flowable] = [CopyStart(decor, _("申请人留存")), Title(TITLE, LAYOUT.title_size),
-                             Spacer(1, 2 * mm)]
+    story: list[Flowable] = [CopyStart(decor, _("申请人留存")), Title(TITLE, LAYOUT.title_size)]
+    if data.serial:
+        story.append(RLParagraph(to_markup(clean_text(data.serial)), styles.serial))
+    story.append(Spacer(1, 2 * mm))
 
     def para(text: str, style: str = "body") -> RLParagraph:
         return RLParagraph(to_markup(clean_text(text)), getattr(styles, style))

@@ -63,8 +63,11 @@ def test_one_notice_with_every_member_and_one_list_of_what_is_missing(
     assert sorted(decode(raster(rendered.pdf, 200)).values()) == [
         number, f"https://zwfw.example.gov.cn/q/{number}"]
     assert "扫描左上方二维码可查询办理进度" in text
+    assert rendered.data.serial and rendered.data.serial in text  # its own 文书编号
     member = rendered.data.members[2].number
-    assert notices.render(clerk, member).number == number  # a member's number finds it
+    again = notices.render(clerk, member, reprint=True)  # a member's number finds it
+    assert again.number == number and again.data.serial == rendered.data.serial
+    assert "补打" in pdf_text(again.pdf)
 
 
 def test_a_refused_member_carries_its_reason_basis_and_remedies(

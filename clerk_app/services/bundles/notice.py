@@ -25,10 +25,13 @@ from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
 from clerk_app.services.progress_link import notice_progress
+from clerk_app.services.serials import next_serial
 from clerk_app.services.settings import CentreSettings, load_settings
 from clerk_app.store.models import Application, BundleCase, User
 
 log = logging.getLogger(__name__)
+
+SERIAL_KIND = "bundle"  # the bundle notices' own series of 文书编号
 
 
 class BundleNoticeError(LookupError):
@@ -70,6 +73,8 @@ class BundleNoticeService:
         with self.ctx.db.transaction() as session:
             case = session.scalars(select(BundleCase).where(
                 BundleCase.number == bundle_number)).one()
+            if not reprint or not case.notice_serial:  # a reprint keeps the serial it had
+                case.notice_serial = next_serial(session, settings, SERIAL_KIND, now.year)
             data = self._data(session, case, settings, reprint)
             progress = notice_progress(session, settings.qr_base_url, case.number)
             data = replace(data, progress_link=progress.progress_link,
@@ -78,7 +83,7 @@ class BundleNoticeService:
             audit(session, actor, "bundle_notice_reprinted" if reprint
                   else "bundle_notice_printed", "bundle", case.number, now,
                   after={"members": [m.number for m in data.members],
-                         "missing": len(data.missing)})
+                         "missing": len(data.missing), "serial": case.notice_serial})
         from clerk_app.documents.bundle_notice import render_bundle_notice
 
         pdf = render_bundle_notice(data)
@@ -120,7 +125,7 @@ class BundleNoticeService:
             missing=missing, refused=tuple(refused),
             combined_limit_days=case.combined_limit_days, combined_due=case.combined_due,
             clerk_name=clerk.display_name if clerk else "", window_name=case.window,
-            reprint=reprint)
+            reprint=reprint, serial=case.notice_serial)
 
     @staticmethod
     def _missing(case: BundleCase, problems: dict[tuple[int, str], str],

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -161,13 +162,20 @@ class BundleIntakeDialog(QDialog):
         self.members.verticalHeader().hide()
         self.members.horizontalHeader().setSectionResizeMode(
             2, QHeaderView.ResizeMode.Stretch)
+        self.refuse_ground = QComboBox()
+        for ground in RefusalGround:
+            self.refuse_ground.addItem(ground.label, ground.value)
         self.refuse_reason = QLineEdit()
         self.refuse_basis = QLineEdit()
+        self.refuse_redirect = QLineEdit()
+        self.refuse_redirect.setPlaceholderText(_("不属于本机关职权范围的，写明应向哪个机关申请"))
         self.refuse_button = QPushButton(_("所选事项不予受理(&R)"))
         self.unrefuse_button = QPushButton(_("撤销不予受理(&U)"))
         refuse_form = QFormLayout()
+        refuse_form.addRow(_("不予受理情形"), self.refuse_ground)
         refuse_form.addRow(_("不予受理理由"), self.refuse_reason)
         refuse_form.addRow(_("法律依据"), self.refuse_basis)
+        refuse_form.addRow(_("告知向何机关申请"), self.refuse_redirect)
         refuse_buttons = QHBoxLayout()
         refuse_buttons.addWidget(self.refuse_button)
         refuse_buttons.addWidget(self.unrefuse_button)
@@ -283,8 +291,9 @@ class BundleIntakeDialog(QDialog):
         if code is None:
             self.message.show_error(_("请先在“各事项结论”中选中一个事项"))
             return
-        refusal = None if undo else Refusal(RefusalGround.NOT_ELIGIBLE,
-                                            self.refuse_reason.text(), self.refuse_basis.text())
+        refusal = None if undo else Refusal(
+            RefusalGround(str(self.refuse_ground.currentData())), self.refuse_reason.text(),
+            self.refuse_basis.text(), self.refuse_redirect.text())
         self.form = self.form.with_refusal(code, refusal)
         self._reassess()
 
