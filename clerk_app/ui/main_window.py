@@ -52,7 +52,8 @@ from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 log = logging.getLogger(__name__)
 
 MINIMUM_SIZE = (1200, 660)  # fits a 1366x768 screen with a task bar
-LISTS_LOW, LISTS_HIGH = 150, 340  # the lists' height while taking in / while looking at them
+LISTS_LOW, LISTS_HIGH = 150, 340
+SEARCH_WIDTH = 220  # the matter search on the left; folded while an intake is open  # the lists' height while taking in / while looking at them
 
 
 class MainWindow(QMainWindow):
@@ -158,8 +159,10 @@ class MainWindow(QMainWindow):
         top.addWidget(self.page)
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 1)
-        top.setSizes([220, 1140])
+        top.setSizes([SEARCH_WIDTH, 1140])
         top.setChildrenCollapsible(False)
+        top.setCollapsible(0, True)  # folded away while an intake is open (F2, Ctrl+L open it)
+        self.sides = top
         outer = QSplitter(Qt.Orientation.Vertical)
         outer.addWidget(top)
         outer.addWidget(self.lists)
@@ -167,7 +170,9 @@ class MainWindow(QMainWindow):
         outer.setStretchFactor(1, 1)
         outer.setSizes([560, LISTS_LOW])
         outer.setChildrenCollapsible(False)
+        outer.setCollapsible(1, True)  # folded away while an intake is open (F6-F8 open it)
         self.splitter = outer
+        self.page.stack.currentChanged.connect(self._intake_shown)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -203,7 +208,7 @@ class MainWindow(QMainWindow):
         self.find_action = self._action(_("查找事项 / 新办件"), keymap.FIND_MATTER,
                                         lambda: self._intake_first(self.search_panel.focus_search))
         self.lookup_action = self._action(_("办件查询（编号、证件、姓名、电话）"),
-                                          keymap.LOOKUP_NUMBER, self.lookup.focus_field)
+                                          keymap.LOOKUP_NUMBER, self._focus_lookup)
         self.drafts_action = self._action(_("未完成的草稿…"), keymap.DRAFTS,
                                           lambda: self.offer_drafts(asked=True))
         self.confirm_action = self._action(_("确认受理决定"), keymap.CONFIRM,
@@ -256,8 +261,10 @@ class MainWindow(QMainWindow):
         self.lists.show_tab(tab)
 
     def _intake_first(self, then: Callable[[], None]) -> None:
-        """F2, Alt+1..3: the intake gets its room back."""
+        """F2, Alt+1..3: the intake gets its room back (F2 shows the search again)."""
         self._lists_height(LISTS_LOW, shrink=True)
+        if then == self.search_panel.focus_search:
+            self._show_search()
         then()
 
     def _lists_height(self, height: int, *, shrink: bool = False) -> None:
@@ -269,7 +276,30 @@ class MainWindow(QMainWindow):
         """Today's list, the 在办/预警 list and the status bar's 黄灯/红灯 counts."""
         self.lists.refresh()
 
+    def _intake_shown(self, index: int) -> None:
+        """An intake on screen gets the whole height: the lists fold away until F6-F8 or the
+        decision is confirmed."""
+        if index == 1:
+            top, lists = self.splitter.sizes()
+            self.splitter.setSizes([top + lists, 0])
+            left, page = self.sides.sizes()
+            self.sides.setSizes([0, left + page])  # the checklist gets the search's width
+        else:
+            self._lists_height(LISTS_LOW)
+            self._show_search()
+
+    def _focus_lookup(self) -> None:
+        """Ctrl+L: the lookup field, on the left even while an intake is open."""
+        self._show_search()
+        self.lookup.focus_field()
+
+    def _show_search(self) -> None:
+        left, page = self.sides.sizes()
+        if left < SEARCH_WIDTH:
+            self.sides.setSizes([SEARCH_WIDTH, max(left + page - SEARCH_WIDTH, 0)])
+
     def _confirmed(self, result: ConfirmResult) -> None:
+        self._lists_height(LISTS_LOW)  # the new case shows in today's list
         self.refresh_today()
         self.notice_flow.after_confirm(result.application_number)
 

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -69,18 +69,21 @@ class ApplicantSection(QWidget):
         layout.addWidget(self.person)
         layout.addWidget(org_page)
 
+        # the agent switch and the delivery share the type's line: one line less to scroll
         self.has_agent = QCheckBox(_("代理人/代办员代为申请(&G)"))
-        layout.addWidget(self.has_agent)
+        type_row.addWidget(self.has_agent)
         self.agent_box = QGroupBox(_("代理人（代办员）"))
         self.agent = PersonForm("agent", _("代理人"))
         QVBoxLayout(self.agent_box).addWidget(self.agent)
         self.agent_box.hide()
         layout.addWidget(self.agent_box)
 
-        delivery_row = QFormLayout()
         self.delivery = QComboBox()
-        delivery_row.addRow(_("结果送达方式(&S)"), self.delivery)
-        layout.addLayout(delivery_row)
+        delivery_label = QLabel(_("结果送达方式(&S)"))
+        delivery_label.setBuddy(self.delivery)
+        type_row.addSpacing(12)
+        type_row.addWidget(delivery_label)
+        type_row.addWidget(self.delivery)
         self.general = MessageLine()
         layout.addWidget(self.general)
         layout.addStretch(1)

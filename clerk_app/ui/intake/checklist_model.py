@@ -55,7 +55,7 @@ HEADERS = {
     Column.FORM: _("实收形式"),
     Column.COPIES: _("实收份数"),
     Column.PROMISED: _("承诺补交日"),
-    Column.NOTE: _("说明（免交理由/问题）"),
+    Column.NOTE: _("说明"),  # 免交理由 or what is wrong (the header's tooltip says so)
 }
 
 # The keys 1-7 on a checklist row choose these states (shown in the state menu too).
@@ -225,6 +225,9 @@ class ChecklistModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and (
+                section == Column.NOTE):
+            return _("免交理由，或材料不符合要求之处")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):

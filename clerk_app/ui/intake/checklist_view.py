@@ -71,6 +71,7 @@ class ChecklistDelegate(QStyledItemDelegate):
             edit = QDateEdit(parent)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setCalendarPopup(True)
+            edit.setMinimumWidth(edit.sizeHint().width())  # the whole date, day included
             return edit
         line = QLineEdit(parent)
         line.setMaxLength(500)
@@ -104,6 +105,11 @@ class ChecklistDelegate(QStyledItemDelegate):
         model.setData(index, value, Qt.ItemDataRole.EditRole)
 
 
+# Widths of the columns beside the (stretching, wrapping) material name, in pixels.
+COLUMN_WIDTHS = {Column.REQUIREMENT: 150, Column.REQUIRED: 118, Column.STATE: 80,
+                 Column.FORM: 78, Column.COPIES: 56, Column.PROMISED: 100, Column.NOTE: 90}
+
+
 class ChecklistTable(QTableView):
     """The material checklist, driven from the keyboard.
 
@@ -124,17 +130,19 @@ class ChecklistTable(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                              | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.SelectedClicked)
-        self.setWordWrap(False)
+        # Material names in full: they wrap and the rows grow (never "…"); the other columns
+        # are as narrow as their words allow on a 1366-pixel screen.
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setAlternatingRowColors(True)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
-        widths = {Column.REQUIREMENT: 170, Column.REQUIRED: 150, Column.STATE: 116,
-                  Column.FORM: 100, Column.COPIES: 64, Column.PROMISED: 96, Column.NOTE: 160}
-        for column, width in widths.items():
+        for column, width in COLUMN_WIDTHS.items():
             self.setColumnWidth(column, width)
         self.verticalHeader().setDefaultSectionSize(26)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setToolTip(_("1 已收取  2 电子证照已核验  3 容缺  4 告知承诺  5 免交  6 缺失  "
                           "7 不符合要求；空格 勾选条件；F2 或 Enter 修改单元格"))
         model.modelReset.connect(self._after_reset)

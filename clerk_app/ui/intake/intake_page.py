@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -44,6 +45,9 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
+DECISION_WIDTH = 340  # the decision column at 1366 pixels; wider screens widen the checklist
+
+
 class IntakePage(QWidget):
     """What the clerk fills in for one intake.
 
@@ -58,6 +62,7 @@ class IntakePage(QWidget):
         self._base: IntakeForm | None = None
         self.matter: Matter | None = None
         self._loading = False
+        self._applicant_height = 0
 
         self.title = plain_label()
         title_font = self.title.font()
@@ -75,29 +80,37 @@ class IntakePage(QWidget):
         self.pages_strip = PagesStrip()
         self.decision = DecisionPanel()
 
+        # Layout for a 1366x768 counter screen: the applicant (three lines for a person) over
+        # the checklist on the left, the decision with everything that blocks it the whole
+        # height on the right; the applicant scrolls only when an organisation with its
+        # 经办人 and an agent needs more than half the height.
         applicant_box = QGroupBox(_("① 申请人 (Alt+1)"))
-        QVBoxLayout(applicant_box).addWidget(_scrolled(self.applicant))
+        self.applicant_area = _scrolled(self.applicant)
+        QVBoxLayout(applicant_box).addWidget(self.applicant_area)
         checklist_box = QGroupBox(_("② 材料清单 (Alt+2)　数字键 1–7 选状态，空格 勾选条件，Enter 修改"))
         checklist_layout = QVBoxLayout(checklist_box)
-        checklist_layout.addWidget(self.checklist)
+        checklist_layout.addWidget(self.checklist, 1)
         checklist_layout.addWidget(self.checklist_hint)
         checklist_layout.addWidget(self.pages_strip)
         decision_box = QGroupBox(_("③ 受理决定 (Alt+3)"))
         QVBoxLayout(decision_box).addWidget(self.decision)
+        self.boxes = (applicant_box, checklist_box, decision_box)
 
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(applicant_box)
+        self.splitter.addWidget(checklist_box)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([200, 400])
+        self.splitter.setChildrenCollapsible(False)
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(applicant_box)
+        top.addWidget(self.splitter)
         top.addWidget(decision_box)
         top.setStretchFactor(0, 1)
-        top.setStretchFactor(1, 1)
+        top.setStretchFactor(1, 0)
+        top.setSizes([800, DECISION_WIDTH])
         top.setChildrenCollapsible(False)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(checklist_box)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([240, 300])
-        self.splitter.setChildrenCollapsible(False)
+        self.columns = top
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
@@ -107,7 +120,7 @@ class IntakePage(QWidget):
         header.addWidget(self.title)
         header.addWidget(self.meta, 1)
         content_layout.addLayout(header)
-        content_layout.addWidget(self.splitter, 1)
+        content_layout.addWidget(self.columns, 1)
         self.empty = plain_label(_("按 F2 查找事项开始受理；申请人拿通知书回来时，扫描条码（或 Ctrl+L 输入编号）即打开该办件。"),
                                  wrap=True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -147,16 +160,22 @@ class IntakePage(QWidget):
         self.fit_checklist()
 
     def fit_checklist(self) -> None:
-        """Give the checklist the height its rows need, within 35–60% of the page."""
+        """The applicant gets the height its fields need (at most half the column, then it
+        scrolls); the checklist the rest, its rows as tall as their wrapped names."""
+        self.checklist.resizeRowsToContents()
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
-        table = self.checklist
-        rows = max(self.checklist_model.rowCount(), 4)
-        wanted = (table.horizontalHeader().height() + rows * table.verticalHeader()
-                  .defaultSectionSize() + 2 * table.frameWidth() + 60)  # box title and hint
-        checklist = max(int(total * 0.35), min(wanted, int(total * 0.6)))
-        self.splitter.setSizes([total - checklist, checklist])
+        box = self.boxes[0]
+        frame = box.sizeHint().height() - self.applicant_area.sizeHint().height()
+        wanted = self.applicant.sizeHint().height() + max(frame, 0) + 4
+        applicant = min(wanted, total // 2)
+        self.splitter.setSizes([applicant, total - applicant])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.loaded:
+            self.fit_checklist()
 
     def clear(self) -> None:
         self._base = None
@@ -171,10 +190,12 @@ class IntakePage(QWidget):
 
     @staticmethod
     def _meta_text(matter: Matter, form: IntakeForm) -> str:
-        parts = [matter.code, matter.kind, matter.handling.label]
+        # what the clerk reads first comes first; the long code last (the tooltip has it all)
+        parts = [_("窗口：{w}").format(w="、".join(matter.windows)), matter.kind,
+                 matter.handling.label]
         if matter.promised_limit.days:
             parts.append(_("承诺 {limit}").format(limit=matter.promised_limit.label))
-        parts.append(_("窗口：{w}").format(w="、".join(matter.windows)))
+        parts.append(matter.code)
         text = " · ".join(parts)
         if form.application_number:
             text = _("补交材料 · 办件编号 {n} · ").format(n=form.application_number) + text
@@ -224,6 +245,10 @@ class IntakePage(QWidget):
     def _applicant_changed(self) -> None:
         self.checklist_model.set_context(self.applicant.applicant_type(),
                                          self.applicant.has_agent.isChecked())
+        height = self.applicant.sizeHint().height()
+        if height != self._applicant_height:  # an organisation, an agent, a message line
+            self._applicant_height = height
+            self.fit_checklist()
         self._emit_changed()
 
     def _emit_changed(self) -> None:

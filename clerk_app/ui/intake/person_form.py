@@ -6,10 +6,10 @@ may keep it only by typing a reason, which is kept in `IntakeForm.overrides[fiel
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -103,28 +103,44 @@ class PersonForm(QWidget):
             "phone": _Field(self.phone, True),
             "address": _Field(self.address, False),
         }
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        rows: tuple[tuple[str, str, str], ...]
+        # Two label/field pairs a line and the address on a line of its own: a person fits in
+        # three lines (a 1366x768 screen shows the whole intake without scrolling).
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        cells: tuple[tuple[str, str, QWidget], ...]
         if organisation:
             self.doc_type.hide()
-            rows = ((_("统一社会信用代码"), "D", "doc_number"), (_("单位名称"), "M", "name"),
-                    (_("法定代表人"), "", "legal_representative"), (_("联系电话"), "", "phone"),
-                    (_("住所"), "", "address"))
+            cells = ((_("统一社会信用代码"), "D", self.fields["doc_number"]),
+                     (_("单位名称"), "M", self.fields["name"]),
+                     (_("法定代表人"), "", self.fields["legal_representative"]),
+                     (_("联系电话"), "", self.fields["phone"]))
+            address_label = _("住所")
         else:
             self.fields["legal_representative"].hide()
-            type_label = label(_("证件类型"), "T")
-            type_label.setBuddy(self.doc_type)
-            form.addRow(type_label, self.doc_type)
-            rows = ((_("证件号码"), "D", "doc_number"), (_("姓名"), "M", "name"),
-                    (_("联系电话"), "P", "phone"), (_("住址"), "A", "address"))
-        for text, key, field_name in rows:
-            row_label = label(text, key)
-            row_label.setBuddy(self.fields[field_name].editor)
-            form.addRow(row_label, self.fields[field_name])
+            cells = ((_("证件类型"), "T", self.doc_type),
+                     (_("证件号码"), "D", self.fields["doc_number"]),
+                     (_("姓名"), "M", self.fields["name"]),
+                     (_("联系电话"), "P", self.fields["phone"]))
+            address_label = _("住址")
+        top = Qt.AlignmentFlag.AlignTop
+        for i, (text, key, widget) in enumerate(cells):
+            cell_label = label(text, key)
+            cell_label.setBuddy(widget.focusProxy() or widget)
+            cell_label.setMinimumHeight(self.doc_number.sizeHint().height())
+            grid.addWidget(cell_label, i // 2, (i % 2) * 2, top)
+            grid.addWidget(widget, i // 2, (i % 2) * 2 + 1, top)
+        row = len(cells) // 2
+        address_row_label = label(address_label, "" if organisation else "A")
+        address_row_label.setBuddy(self.address)
+        address_row_label.setMinimumHeight(self.doc_number.sizeHint().height())
+        grid.addWidget(address_row_label, row, 0, top)
+        grid.addWidget(self.fields["address"], row, 1, 1, 3, top)
         self.found_note = MessageLine()
-        form.addRow(self.found_note)
+        grid.addWidget(self.found_note, row + 1, 0, 1, 4)
 
         self.doc_type.currentIndexChanged.connect(self._doc_type_changed)
         for key, field in self.fields.items():
