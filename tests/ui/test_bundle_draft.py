@@ -43,6 +43,10 @@ def test_typed_bundle_intake_survives_the_window(qtbot: QtBot,
     assert "已恢复" in window.status.currentMessage()
 
 
+def _can_confirm(dialog: BundleIntakeDialog) -> bool:
+    return dialog.assessment is not None and dialog.assessment.can_confirm
+
+
 def test_one_member_refused_with_its_own_reason_and_basis(qtbot: QtBot,
                                                           make_window: WindowFactory) -> None:
     window = make_window()
@@ -58,15 +62,15 @@ def test_one_member_refused_with_its_own_reason_and_basis(qtbot: QtBot,
         if not line.produced_by:
             dialog.lines.selectRow(row)
             press(qtbot, K.Key_1)
-    assert dialog.assessment.can_confirm, dialog.message.text()
+    assert _can_confirm(dialog), dialog.message.text()
     dialog.members.selectRow(1)  # 预防接种证办理
     dialog.refuse_button.click()  # no reason, no basis: not allowed
-    assert not dialog.assessment.can_confirm
+    assert not _can_confirm(dialog)
     assert "理由" in dialog.message.text() and "预防接种证办理" in dialog.message.text()
     dialog.refuse_ground.setCurrentIndex(dialog.refuse_ground.findData("not_eligible"))
     dialog.refuse_reason.setText("儿童已在外地建立预防接种证")
     dialog.refuse_basis.setText("《中华人民共和国疫苗管理法》第四十七条")
     dialog.refuse_button.click()
-    assert dialog.assessment.can_confirm, dialog.message.text()
+    assert _can_confirm(dialog), dialog.message.text()
     labels = [dialog.members.item(r, 1).text() for r in range(dialog.members.rowCount())]
     assert labels[1] == "不予受理" and labels.count("受理") == 3
