@@ -72,5 +72,6 @@ def test_one_member_refused_with_its_own_reason_and_basis(qtbot: QtBot,
     dialog.refuse_basis.setText("《中华人民共和国疫苗管理法》第四十七条")
     dialog.refuse_button.click()
     assert _can_confirm(dialog), dialog.message.text()
-    labels = [dialog.members.item(r, 1).text() for r in range(dialog.members.rowCount())]
+    items = [dialog.members.item(r, 1) for r in range(dialog.members.rowCount())]
+    labels = [item.text() if item is not None else "" for item in items]
     assert labels[1] == "不予受理" and labels.count("受理") == 3
