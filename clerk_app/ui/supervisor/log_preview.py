@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QPageLayout, QPainter
+from PySide6.QtGui import QKeySequence, QPageLayout, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -40,6 +40,9 @@ def _ask_path(parent: QWidget) -> PathChooser:
     return ask
 
 
+ZOOM_STEP, MIN_ZOOM, MAX_ZOOM = 1.25, 0.25, 4.0
+
+
 class LogPreview(QWidget):
     """Shows one built log; prints or saves it."""
 
@@ -63,6 +66,18 @@ class LogPreview(QWidget):
             button.setEnabled(False)
             bar.addWidget(button)
         bar.addStretch(1)
+        # a log page is A4 landscape in small print: the clerk zooms to read it on screen
+        self.zoom_out = QPushButton(_("缩小 (Ctrl+-)"))
+        self.zoom_in = QPushButton(_("放大 (Ctrl++)"))
+        self.zoom_fit = QPushButton(_("适合宽度 (Ctrl+0)"))
+        for button, keys, slot in ((self.zoom_out, ("Ctrl+-",), lambda: self.zoom(1 / ZOOM_STEP)),
+                                   (self.zoom_in, ("Ctrl++", "Ctrl+="),
+                                    lambda: self.zoom(ZOOM_STEP)),
+                                   (self.zoom_fit, ("Ctrl+0",), self.fit_width)):
+            bar.addWidget(button)
+            button.clicked.connect(slot)
+            for key in keys:
+                QShortcut(QKeySequence(key), self, slot)
         layout.addLayout(bar)
         self.message = MessageLine()
         layout.addWidget(self.message)
@@ -75,6 +90,19 @@ class LogPreview(QWidget):
         self.print_button.clicked.connect(self.print_log)
         self.save_button.clicked.connect(self.save_pdf)
         self.excel_button.clicked.connect(self._ask_excel)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom in or out from what is shown now (within 25%–400%)."""
+        current = self.view.zoomFactor()
+        if self.view.zoomMode() is not QPdfView.ZoomMode.Custom:
+            page = self.document.pagePointSize(0).width() if self.document.pageCount() else 0
+            # what fit-to-width shows now, as a factor of the page's natural size
+            current = self.view.viewport().width() / (page * 96 / 72) if page else 1.0
+        self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+        self.view.setZoomFactor(min(max(current * factor, MIN_ZOOM), MAX_ZOOM))
+
+    def fit_width(self) -> None:
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
 
     def show_pdf(self, pdf: bytes, suggested_name: str) -> None:
         """Show a freshly built log."""
