@@ -92,4 +92,7 @@ def _register(args: argparse.Namespace) -> int:
             return EXIT_PARTIAL if exc.transient else EXIT_FAILED
     print(_("站点 {station} 已在平台注册（所属中心 {centre}）").format(
         station=registration.station, centre=registration.centre))
+    if registration.progress.url:
+        print(_("进度查询地址：{url}（通知书二维码和查询码将指向此处）").format(
+            url=registration.progress.url))
     return EXIT_OK

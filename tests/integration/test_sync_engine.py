@@ -369,6 +369,7 @@ def test_sync_command_exit_codes(tmp_path: Path, station_code: str,
     assert "注册码无效" in capsys.readouterr().err
     key = back_office.issue_registration_key(station_code)
     assert cli_main([*args, "register", "--key", key]) == 0
+    assert f"进度查询地址：{reference_platform.url}/q" in capsys.readouterr().out
     assert cli_main([*args, "--once"]) == 0
     assert back_office.application(number) is not None
     monkeypatch.setenv("CLERK_PLATFORM_URL", "http://127.0.0.1:9")  # nothing listens
