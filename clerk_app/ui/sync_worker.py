@@ -111,8 +111,10 @@ class SyncWorker(QObject):
                       "".join(traceback.format_tb(exc.__traceback__)))
             self.registered.emit(False, _("注册时程序出错，已记录在日志中。"))
             return
-        self.registered.emit(True, _("站点 {station} 已在平台注册").format(
-            station=registration.station))
+        message = _("站点 {station} 已在平台注册").format(station=registration.station)
+        if registration.progress.url:
+            message += _("；进度查询地址：{url}").format(url=registration.progress.url)
+        self.registered.emit(True, message)
         self._run(force=True)
 
     @Slot()
