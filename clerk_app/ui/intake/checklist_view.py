@@ -141,6 +141,8 @@ class ChecklistTable(QTableView):
         header.setMinimumSectionSize(40)
         for column, width in COLUMN_WIDTHS.items():
             self.setColumnWidth(column, width)
+        # the name and its requirement (a condition can be a sentence) share what is left
+        header.setSectionResizeMode(Column.REQUIREMENT, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setDefaultSectionSize(26)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.setToolTip(_("1 已收取  2 电子证照已核验  3 容缺  4 告知承诺  5 免交  6 缺失  "
