@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
@@ -12,7 +13,7 @@ from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.services.context import Actor
 from clerk_app.services.intake_form import PersonInput
 from clerk_app.services.permissions import Role
-from clerk_app.services.reassign import ReassignService
+from clerk_app.services.reassign import ReassignError, ReassignService
 from clerk_app.ui.main_window import MainWindow
 from tests.conftest import TEST_PASSWORD
 from tests.factories import catalogue_doc, matter_doc
@@ -55,3 +56,13 @@ def test_the_b_post_clerk_sees_the_cases_and_the_a_post_clerk_no_longer(
                                            [number])
     assert listed(qtbot, a_window) == ([], [])
     assert listed(qtbot, b_window) == ([number], [number])
+
+
+def test_a_centre_case_is_not_handed_to_a_village_agent(
+        station: Services, admin: Actor, clerk: Actor, supervisor: Actor) -> None:
+    number = take_in(station, admin, clerk)
+    station.accounts.create(admin, "cunwang", "王代办", TEST_PASSWORD, Role.AGENT, "")
+    reassign = ReassignService(station.ctx)
+    assert "cunwang" not in [c.username for c in reassign.colleagues(supervisor)]
+    with pytest.raises(ReassignError, match="不能受理"):
+        reassign.hand_over(supervisor, clerk.username, "cunwang", "A岗休假", [number])
