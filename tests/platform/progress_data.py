@@ -275,7 +275,8 @@ def _fill_steps(
                               "" if done.status == "completed" else DONE_STATUSES[done.status]))
         elif latest_review is not None:
             steps.append(Step("审批中", _shown_day(_day(review.changed_at)) if review else "",
-                              "current", REVIEW_STATUSES[latest_review.status]))
+                              "current", "" if latest_review.status == "in_review"
+                              else REVIEW_STATUSES[latest_review.status]))
             steps.append(Step("办结"))
         else:
             steps.append(Step("审批中", "", "current", "已受理，等待审批"))
@@ -299,7 +300,7 @@ def _fill_steps(
     else:
         steps.append(Step("可领取/已送达"))
         current = steps[2]
-        view.headline, view.tone = current.note or "审批中", "info"
+        view.headline, view.tone = current.note or current.label, "info"
     view.steps = steps
     if finished:
         view.owed = []
