@@ -38,9 +38,9 @@ def new_page_station(data_dir: Path, station_code: str, url: str,
     return services, clerk
 
 
-def scanned_page(seed: int, *, colour: bool = False, width: int = 1654,
-                 height: int = 2339) -> PreparedPage:
-    """A normalized page made from a generated A4 scan (200 dpi by default)."""
+def scanned_page(seed: int, *, colour: bool = False, width: int = 1000,
+                 height: int = 1414) -> PreparedPage:
+    """A normalized page made from a generated A4 scan (about 120 dpi by default: ~150 KB)."""
     image = document_page(width, height, seal=colour, seed=seed, text_px=28)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=92)

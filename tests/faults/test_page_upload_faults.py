@@ -129,6 +129,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_mid_upload_resumes_from_the_last_acknowledged_byte(
         tmp_path: Path, reference_platform: RunningPlatform, back_office: BackOffice,
         fault_proxy: FaultProxy, station_code: str) -> None:
@@ -168,6 +169,7 @@ def test_kill_minus_nine_mid_upload_resumes_from_the_last_acknowledged_byte(
     services.close()
 
 
+@pytest.mark.slow
 def test_platform_restart_mid_file(tmp_path: Path, station_code: str) -> None:
     platform = start_platform(tmp_path / "platform",
                               catalogue=write_catalogue(tmp_path / "catalogue.json"))
