@@ -27,7 +27,7 @@ from clerk_app.sync.progress_address import (
 )
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform
-from tests.sync_station import make_clerk, open_station, register
+from tests.sync_station import open_station, register
 
 NAMES = [STATE_PROGRESS_URL, STATE_PROGRESS_SECRET, STATE_PROGRESS_ETAG]
 
@@ -35,8 +35,8 @@ NAMES = [STATE_PROGRESS_URL, STATE_PROGRESS_SECRET, STATE_PROGRESS_ETAG]
 @pytest.fixture
 def services(tmp_path: Path, station_code: str, reference_platform: RunningPlatform,
              back_office: BackOffice) -> Iterator[Services]:
-    station = open_station(tmp_path / "station", station_code, reference_platform.url)
-    make_clerk(station)
+    station = open_station(tmp_path / "station", station_code, reference_platform.url,
+                           load_sample=False)
     register(station, back_office, station_code)
     yield station
     station.close()
@@ -119,7 +119,7 @@ def test_the_centre_setting_overrides_the_address_not_the_code(services: Service
 
 
 def test_no_address_no_link(tmp_path: Path) -> None:
-    station = open_station(tmp_path / "alone", "510104099")
+    station = open_station(tmp_path / "alone", "510104099", load_sample=False)
     try:
         assert _progress(station, "", "51010409920261206000017") == NoticeProgress()
     finally:

@@ -11,16 +11,16 @@ from clerk_app.sync.registration import register_station
 from clerk_app.ui.sync_worker import SyncWorker
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform
-from tests.sync_station import make_clerk, open_station
+from tests.sync_station import open_station
 
 
 def test_registration_message_names_the_progress_address(
     qtbot: QtBot, tmp_path: Path, station_code: str, reference_platform: RunningPlatform,
     back_office: BackOffice,
 ) -> None:
-    services = open_station(tmp_path / "station", station_code, reference_platform.url)
+    services = open_station(tmp_path / "station", station_code, reference_platform.url,
+                            load_sample=False)
     try:
-        make_clerk(services)
         config = services.ctx.config
         engine = SyncEngine.for_station(config, services.sync_store)
         worker = SyncWorker(engine, 600, lambda key: register_station(
