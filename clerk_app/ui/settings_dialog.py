@@ -87,7 +87,9 @@ class SettingsDialog(QDialog):
         self.phone = self._line(settings.phone, 40)
         self.complaint_phone = self._line(settings.complaint_phone, 40)
         self.qr_base_url = self._line(settings.qr_base_url, 300)
-        self.qr_base_url.setPlaceholderText(_("如 https://zwfw.example.gov.cn/q/ （办件编号接在后面）"))
+        self.qr_base_url.setPlaceholderText(_("留空则用平台下发的地址；另设如 https://zwfw.example.gov.cn/q/"))
+        self.qr_base_url.setToolTip(_("通知书二维码指向的进度查询网址。留空时使用平台注册时下发的地址"
+                                      "（随同步更新）；填写则以此为准，办件编号接在后面。"))
         self.serial_prefix = self._line(settings.notice_serial_prefix, 20)
         self.serial_prefix.setPlaceholderText(_("如 青便受"))
         self.serial_example = plain_label()
