@@ -32,10 +32,20 @@ from clerk_app.sync.registration import register_station
 from clerk_app.sync.state import STATE_TOKEN
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 from tests.platform.backoffice import BackOffice
-from tests.platform.runner import RunningPlatform
+from tests.platform.runner import RunningPlatform, start_platform
 from tests.sync_station import PASSWORD, open_station
 
 CENTRE = "C510104"
+BUNDLED = Path(__file__).resolve().parents[2] / "resources/catalogue/sample_catalogue.json"
+
+
+@pytest.fixture(scope="module")
+def reference_platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPlatform]:
+    """The reference platform serving the bundled catalogue (the stations' own), so a sync
+    does not withdraw the matters the village collected."""
+    running = start_platform(tmp_path_factory.mktemp("platform"), catalogue=BUNDLED)
+    yield running
+    running.stop()
 
 
 @dataclass
@@ -190,6 +200,15 @@ def test_agent_collects_and_the_centre_decides(pair: tuple[Point, Point]) -> Non
     assert [(p.waiting, p.overdue) for p in cv.centre.pending(clerk, listing)] == [(1, True)]
     assert [(r.number, r.overdue) for r in vv.batches.in_transit(agent)] == [
         (collected.application_number, True)]
+    # the late paper arrives: checked in, and the centre tells everything missing at once
+    cv.centre.receive(clerk, batch_no, collected.application_number)
+    draft_k, form_k = cs.intake.reopen(clerk, collected.application_number)
+    correction = cs.intake.confirm(clerk, draft_k, form_k)
+    assert correction.outcome.value == "correction" and correction.due_date is None
+    centre.sync()
+    village.sync()
+    assert village.status(collected.application_number).status == "awaiting_correction"
+    assert cv.centre.pending(clerk, listing) == [] and vv.batches.in_transit(agent) == []
 
 
 def test_in_transit_is_flagged_after_three_working_days(pair: tuple[Point, Point]) -> None:

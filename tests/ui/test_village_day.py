@@ -30,7 +30,11 @@ from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog
 from clerk_app.ui.village.point_settings_dialog import PointSettingsDialog
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
-from tests.integration.test_village import Point, pair  # noqa: F401 - the two stations
+from tests.integration.test_village import (  # noqa: F401 - the two stations, the platform
+    Point,
+    pair,
+    reference_platform,
+)
 from tests.sync_station import PASSWORD
 from tests.ui.conftest import focused, idle, press
 from tests.ui.test_intake_window import checklist_keys, choose_dibao, fill_applicant
@@ -205,8 +209,8 @@ def test_point_settings_dialog_refuses_a_nameless_village_point(
     assert "代办点名称" in dialog.message.text() and dialog.isVisible()
     assert not load_point(services.ctx).is_village  # nothing changed
     dialog.name.setText("石桥村便民服务点")
-    dialog.save()
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.save()
     point = load_point(services.ctx)
     assert point.is_village and point.point_name == "石桥村便民服务点"
     taskman.shutdown()

@@ -6,13 +6,11 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from clerk_app.documents.village_paper import MaterialLine
-from clerk_app.documents.village_receipt import ReceiptData, render_receipt
-from clerk_app.documents.village_slip import SlipCase, SlipData, render_slip
 from clerk_app.domain.application import ApplicationStatus, move
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.masking import mask_id_number, mask_name
@@ -25,20 +23,18 @@ from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit, emit
 from clerk_app.services.permissions import Permission, allowed, require
 from clerk_app.services.settings import load_settings
+from clerk_app.services.village.errors import VillageError
 from clerk_app.services.village.point import load_point
 from clerk_app.services.village.powers import require_any
 from clerk_app.services.village.scope import own_point
 from clerk_app.store.models import Application, Collection, HandoverBatch, HandoverBatchItem
 
+if TYPE_CHECKING:  # the papers' modules load reportlab: on first print, not at start-up
+    from clerk_app.documents.village_paper import MaterialLine
+    from clerk_app.documents.village_receipt import ReceiptData
+    from clerk_app.documents.village_slip import SlipData
+
 log = logging.getLogger(__name__)
-
-
-class VillageError(ValueError):
-    """A village action that cannot be done as asked; `problems` in Chinese."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -57,6 +53,8 @@ class CaseRow:
 
 
 def material_lines(app: Application) -> tuple[MaterialLine, ...]:
+    from clerk_app.documents.village_paper import MaterialLine
+
     return tuple(MaterialLine(m.name, m.form_required, m.copies_required, m.form_received,
                               m.copies_received, MaterialState(m.state).label)
                  for m in app.materials if m.applicable)
@@ -83,6 +81,8 @@ class VillageBatchService:
     # -- 代办回执 -------------------------------------------------------------------------
 
     def receipt_data(self, actor: Actor, number: str) -> ReceiptData:
+        from clerk_app.documents.village_receipt import ReceiptData
+
         require_any(self.ctx, actor, Permission.COLLECT, Permission.INTAKE)
         point = load_point(self.ctx)
         settings = load_settings(self.ctx)
@@ -111,6 +111,8 @@ class VillageBatchService:
     def receipt_pdf(self, actor: Actor, number: str) -> bytes:
         """The 代办回执 (printing is audited)."""
         data = self.receipt_data(actor, number)
+        from clerk_app.documents.village_receipt import render_receipt
+
         pdf = render_receipt(data)
         with self.ctx.db.transaction() as session:
             audit(session, actor, "village_receipt_printed", "application", data.number,
@@ -176,6 +178,8 @@ class VillageBatchService:
         return format_batch_number(region, station, day, max(sequences, default=0) + 1)
 
     def slip_data(self, actor: Actor, number: str) -> SlipData:
+        from clerk_app.documents.village_slip import SlipCase, SlipData
+
         require_any(self.ctx, actor, Permission.COLLECT, Permission.INTAKE)
         settings = load_settings(self.ctx)
         point = load_point(self.ctx)
@@ -195,6 +199,8 @@ class VillageBatchService:
     def slip_pdf(self, actor: Actor, number: str) -> bytes:
         """The 材料交接单 (printing is audited)."""
         data = self.slip_data(actor, number)
+        from clerk_app.documents.village_slip import render_slip
+
         pdf = render_slip(data)
         with self.ctx.db.transaction() as session:
             audit(session, actor, "handover_slip_printed", "handover_batch", number,

@@ -10,6 +10,7 @@ from clerk_app.i18n import _
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.journal import audit
 from clerk_app.services.permissions import Permission, require
+from clerk_app.services.village.errors import VillageError
 from clerk_app.store.models import Setting
 
 KEY = "village"
@@ -73,11 +74,11 @@ def load_point(ctx: ServiceContext) -> PointSettings:
 
 
 def save_point(ctx: ServiceContext, actor: Actor, settings: PointSettings) -> None:
-    """Save in one transaction with an audit entry; ValueError lists the problems."""
+    """Save in one transaction with an audit entry; VillageError lists the problems."""
     require(ctx, actor, Permission.SETTINGS)
     problems = validate(settings)
     if problems:
-        raise ValueError("\n".join(problems))
+        raise VillageError(problems)
     data = asdict(replace(settings, point_name=settings.point_name.strip(),
                           point_phone=settings.point_phone.strip()))
     with ctx.db.transaction() as session:

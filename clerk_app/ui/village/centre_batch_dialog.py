@@ -96,7 +96,8 @@ class CentreBatchDialog(QDialog):
     def _show(self, batch: IncomingBatch) -> None:
         self.batch = batch
         self.heading.setText(_("{point}　代办员 {agent}　{sent} 送出　共 {n} 件：逐件核对纸质材料，"
-                               "无误后收件，再在窗口作出受理决定（承诺时限从中心受理之日起算）。")
+                               "无误后收件，再在窗口作出受理决定——收件后5日内须受理、一次告知补正"
+                               "或不予受理（行政许可法第三十二条）；承诺时限从中心受理之日起算。")
                              .format(point=batch.point_name, agent=batch.agent_name,
                                      sent=batch.sent_on.isoformat(), n=len(batch.cases)))
         current = self.table.currentRow()
