@@ -16,6 +16,8 @@ jitter, never sooner than a Retry-After):
    event the platform rejects is parked with its reason and never holds back the rest.
 3. Pulls: the catalogue (with ETag: unchanged costs a 304), back-office status changes page
    by page, calendar years. Each page is applied with its cursor in one transaction.
+4. Material pages (clerk_app/sync/page_upload.py): only those the platform lacks, in chunks
+   resumed from the last acknowledged byte; last, so a long upload holds back nothing.
 """
 
 from __future__ import annotations
@@ -33,7 +35,6 @@ from clerk_app.config import Config
 from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.i18n import _
-from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import (
     PlatformAdapter,
     PlatformBusy,
@@ -84,7 +85,6 @@ from clerk_app.sync.state import (
     load_state,
     parse_moment,
 )
-from clerk_app.sync.transport import pins_of
 
 __all__ = [
     "EXIT_FAILED", "EXIT_NOT_REGISTERED", "EXIT_OK", "EXIT_PARKED", "EXIT_PARTIAL",
@@ -115,6 +115,10 @@ def adapter_factory(config: Config) -> Callable[[str | None], PlatformAdapter]:
     so a changed setting applies to the next run)."""
 
     def make(token: str | None) -> PlatformAdapter:
+        # requests, urllib3 and the schemas load with the first exchange, not at start-up
+        from clerk_app.sync.adapter import ClerkSyncV1Adapter
+        from clerk_app.sync.transport import pins_of
+
         return ClerkSyncV1Adapter(
             config.platform_url.strip(), token=token, connect_timeout=config.connect_timeout_s,
             read_timeout=config.read_timeout_s, ca_bundle=config.ca_bundle or None,
@@ -245,11 +249,11 @@ class SyncEngine:
     def _exchange(self, adapter: PlatformAdapter, run: _Run) -> None:
         self._check_clock(adapter, run)
         self._push(adapter, run)
-        self._push_pages(adapter, run)
         self._pull_catalogue(adapter, run)
         self._pull_status_changes(adapter, run)
         self._pull_calendar(adapter, run)
         self._pull_progress_address(adapter, run)
+        self._push_pages(adapter, run)  # last: a long upload cut short holds back nothing
 
     def _count(self, run: _Run, name: str, amount: int = 1) -> None:
         run.report[name] = run.report.get(name, 0) + amount
