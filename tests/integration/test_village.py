@@ -83,7 +83,7 @@ def _station(tmp: Path, code: str, platform: RunningPlatform, office: BackOffice
 
 @pytest.fixture
 def pair(tmp_path: Path, reference_platform: RunningPlatform, back_office: BackOffice,
-         station_code: str) -> Iterator[tuple[Point, Point]]:
+         station_code: str, cheap_kdf: None) -> Iterator[tuple[Point, Point]]:
     village = _station(tmp_path / "village", station_code, reference_platform, back_office,
                        Role.AGENT, "village")
     centre_code = station_code[:6] + f"{(int(station_code[6:]) + 500) % 1000:03d}"
