@@ -14,6 +14,8 @@ apt_packages=(python3-venv python3-pip libegl1 libgl1 libglib2.0-0 libfontconfig
               libxcb-xkb1 libnss3 libasound2 cups-client)
 if [ "$with_tests" = 1 ]; then
   apt_packages+=(poppler-utils xvfb xauth)
+  # packaging checks (.ci/run): ELF facts, a non-UTF-8 locale, desktop entry, NSIS installer
+  apt_packages+=(binutils locales desktop-file-utils nsis)
   apt_packages+=(chromium)  # the progress page's browser tests (Playwright drives it)
 fi
 

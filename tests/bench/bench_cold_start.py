@@ -22,7 +22,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 TITLE = "登录 — 窗口受理"
-DISPLAY = ":97"
 
 
 def wait_for_window(process: subprocess.Popen[bytes], env: dict[str, str],
@@ -60,14 +59,17 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"{tool} missing (apt-get install xvfb xdotool)", file=sys.stderr)
             return 2
-    xvfb = subprocess.Popen(["Xvfb", DISPLAY, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(1.0)
+    # -displayfd: Xvfb picks a free display and prints its number once it accepts clients
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1366x768x24",
+                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL)
+    assert xvfb.stdout is not None
+    display = ":" + xvfb.stdout.readline().decode().strip()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "station"
             env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-            env.update(DISPLAY=DISPLAY, QT_QPA_PLATFORM="xcb", CLERK_PASSWORD="admin2026x")
+            env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", CLERK_PASSWORD="admin2026x")
             frozen = [str(args.bundle / "clerk"), "--data-dir", str(data)]
             source = [str(REPO / ".venv" / "bin" / "python"), str(REPO / "main.py"),
                       "--data-dir", str(data)]

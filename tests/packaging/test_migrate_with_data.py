@@ -8,6 +8,7 @@ into every table (parents first, references valid), then the app's own migration
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from alembic import command
@@ -45,7 +46,7 @@ def _one_row_everywhere(path: Path) -> dict[str, int]:
         ready = [t for t in tables if t not in ordered and parents[t] <= set(ordered)]
         assert ready, f"reference cycle among {set(tables) - set(ordered)}"
         ordered += sorted(ready)
-    with sqlite3.connect(path) as db:
+    with closing(sqlite3.connect(path)) as db:
         db.execute("PRAGMA foreign_keys=ON")
         for table in ordered:
             columns = inspector.get_columns(table)
@@ -53,6 +54,7 @@ def _one_row_everywhere(path: Path) -> dict[str, int]:
             values = [1 if c["name"] == "id" else _filler(str(c["type"])) for c in columns]
             db.execute(f'INSERT INTO "{table}" ({", ".join(names)}) '
                        f'VALUES ({", ".join("?" for _ in names)})', values)
+        db.commit()
         counts = {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     engine.dispose()
     return counts
@@ -74,7 +76,7 @@ def test_release_0_1_0_station_with_data_migrates_to_head(tmp_path: Path) -> Non
         assert database.current_revision(db.engine) == database.SCHEMA_HEAD
     finally:
         db.close()
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con:
         after = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in before}
         assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     assert after == before
@@ -82,7 +84,7 @@ def test_release_0_1_0_station_with_data_migrates_to_head(tmp_path: Path) -> Non
     (taken,) = backup.backups_of(backup.backups_folder(path), backup.PRE_MIGRATION)
     restored = tmp_path / "restored.sqlite"
     backup.unseal_file(taken, restored, None)
-    with sqlite3.connect(restored) as con:
+    with closing(sqlite3.connect(restored)) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == \
             RELEASE_0_1_0_HEAD
         assert con.execute("SELECT count(*) FROM applications").fetchone()[0] == 1
