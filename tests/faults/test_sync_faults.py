@@ -217,16 +217,16 @@ def test_randomized_rounds_through_a_faulty_link(
 CHILD = r"""
 import random, sys
 from pathlib import Path
-from clerk_app.app import open_services
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople
+from clerk_app.services.station_access import sign_in
 from clerk_app.sync.engine import SyncEngine
 from tests.sync_station import PASSWORD, confirm_intake
 
 data, url, seed = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-services = open_services(Config(data_dir=data, platform_url=url, connect_timeout_s=2,
-                                read_timeout_s=2), load_sample=False, log_to_file=False)
-clerk = services.accounts.sign_in("zhangli", PASSWORD)
+opened = sign_in(Config(data_dir=data, platform_url=url, connect_timeout_s=2, read_timeout_s=2),
+                 "zhangli", PASSWORD, load_sample=False, log_to_file=False)  # encrypted station
+services, clerk = opened.services, opened.actor
 engine = SyncEngine.for_station(services.ctx.config, services.sync_store,
                                 rng=random.Random(seed))
 engine.batch_count = 3
