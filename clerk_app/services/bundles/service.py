@@ -407,6 +407,14 @@ class BundleService:
 
     # -- the applicant comes back ---------------------------------------------------------
 
+    def numbers(self) -> frozenset[str]:
+        """Every bundle's number and every member's (the window routes scans with it)."""
+        with self.ctx.db.reading() as session:
+            own = session.scalars(select(BundleCase.number)).all()
+            members = session.scalars(select(Application.number).where(
+                Application.bundle_id.is_not(None))).all()
+        return frozenset([*own, *members])
+
     def is_bundle_number(self, number: str) -> bool:
         """Whether `number` is a bundle's own number (not a member's)."""
         parsed = parse_number(number)

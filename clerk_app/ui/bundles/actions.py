@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 from clerk_app.app import Services
 from clerk_app.documents.bundle_notice import TITLE
 from clerk_app.domain.handover import Collector
+from clerk_app.domain.numbering import parse_number
 from clerk_app.i18n import _
 from clerk_app.services.bundles.form import BundleForm
 from clerk_app.services.bundles.handover import BundleHandoverResult, BundleHandoverService
@@ -63,6 +64,10 @@ class BundleActions(QObject):
         self.window = window
         self.say = say
         self.dialog: QDialog | None = None  # the open bundle screen (tests look at it)
+        # numbers of bundles and their members, so that a scan of any other number opens the
+        # application at once, as before bundles existed (None until read)
+        self.known: frozenset[str] | None = None
+        taskman.read(bundles.numbers, self._known, context=_("读取一件事编号"))
         self.preview: NoticePreviewDialog | None = None  # the bundle notice on screen
 
     # -- choosing and scanning ------------------------------------------------------------
@@ -78,9 +83,20 @@ class BundleActions(QObject):
         self.taskman.read(lambda: self.bundles.resume_or_start(self.actor, code), opened,
                           context=_("打开一件事"))
 
+    def _known(self, numbers: frozenset[str]) -> None:
+        self.known = numbers | (self.known or frozenset())
+
     def route(self, number: str, otherwise: Callable[[str], object]) -> None:
         """A scanned or typed number: the bundle's page when it belongs to a bundle (its own
         number or a member's), else `otherwise` (the application view)."""
+        parsed = parse_number(number)
+        if self.known is not None and parsed is not None:
+            if str(parsed) in self.known:
+                self.open(str(parsed))
+            else:
+                otherwise(number)
+            return
+
         def found(bundle: str | None) -> None:
             if bundle is None:
                 otherwise(number)
@@ -123,6 +139,7 @@ class BundleActions(QObject):
         self._present(dialog)
 
     def _confirmed(self, result: BundleConfirmResult) -> None:
+        self._known(frozenset([result.number, *(m.number for m in result.members)]))
         self.say(_("一件事已受理：{n}（{m} 个事项）").format(n=result.number,
                                                           m=len(result.members)))
         self.changed.emit(result.number)
