@@ -358,3 +358,27 @@ def test_the_key_is_the_first_statement_on_every_connection(
         assert statements[0].lower().startswith("pragma key="), statements[:2]
         assert any("journal_mode=WAL" in s for s in statements)
         assert key.raw.hex() not in "".join(statements[1:])
+
+
+def test_keys_recover_and_status_commands(station: tuple[Config, Services, str],
+                                          monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from clerk_app.cli import main as cli_main
+
+    config, services, code = station
+    admin = services.accounts.sign_in("admin", ADMIN_PW)
+    services.accounts.create(admin, "lihua", "李华", CLERK_PW, Role.CLERK, "社会保障")
+    services.accounts.set_active(admin, "lihua", False)
+    services.accounts.set_active(admin, "lihua", True)  # re-enabled: no copy until a reset
+    services.close()
+    data = ["--data-dir", str(config.data_dir)]
+    monkeypatch.setenv("CLERK_RECOVERY_CODE", new_recovery_code())
+    monkeypatch.setenv("CLERK_NEW_PASSWORD", "newadmin2026")
+    assert cli_main([*data, "keys", "recover", "--admin", "admin"]) == 1
+    assert "恢复码不正确" in capsys.readouterr().err
+    monkeypatch.setenv("CLERK_RECOVERY_CODE", code.replace("-", " "))
+    assert cli_main([*data, "keys", "recover", "--admin", "admin"]) == 0
+    monkeypatch.setenv("CLERK_PASSWORD", "newadmin2026")
+    assert cli_main([*data, "--user", "admin", "keys", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "本机副本：未开启" in out and "尚无密钥副本（需管理员重置密码）：lihua" in out
