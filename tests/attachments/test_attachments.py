@@ -232,3 +232,15 @@ def test_an_agents_draft_pages_move_to_the_collected_case(
     assert len(pages.pages) == 1 and pages.editable  # 代收 is not 受理: still rearrangeable
     svc.attachments.collect_unreferenced()
     assert svc.attachments.files.exists(pages.pages[0].sha256)
+
+
+def test_a_file_that_vanishes_while_read(tmp_path: Path, photo: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The USB stick is pulled mid-read: the read fails with EIO, and the message says so."""
+    class Vanishing(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(Path, "open", lambda self, mode="r": Vanishing())
+    with pytest.raises(AttachmentRefused, match="读取失败"):
+        prepare_file(photo)
