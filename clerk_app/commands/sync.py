@@ -20,7 +20,6 @@ from clerk_app.commands.sync_files import register_actions as register_file_acti
 from clerk_app.i18n import _
 from clerk_app.sync.api import PlatformError
 from clerk_app.sync.engine import EXIT_PARTIAL, Outcome, SyncEngine, adapter_factory
-from clerk_app.sync.page_upload import StationPages
 from clerk_app.sync.registration import register_station
 from clerk_app.sync.transport import address_problem
 
@@ -51,7 +50,6 @@ def _sync(args: argparse.Namespace) -> int:
             return EXIT_NOT_SET_UP
         engine = SyncEngine.for_station(services.ctx.config, services.sync_store)
         report = engine.run_once(force=args.force)
-        pages_waiting = StationPages(services.ctx).summary()
     state = report.state
     print(state.headline())
     for line in state.details():
@@ -65,9 +63,6 @@ def _sync(args: argparse.Namespace) -> int:
     if report.pages_sent or report.page_bytes:
         print(_("材料页面：平台新收全 {n} 页，本次发送 {kb} KB").format(
             n=report.pages_sent, kb=round(report.page_bytes / 1024)))
-    if pages_waiting[0]:
-        print(_("材料页面待上传 {n} 页，约 {kb} KB（无网络时可用 sync export 导出同步文件）").format(
-            n=pages_waiting[0], kb=round(pages_waiting[1] / 1024)))
     if report.error:
         print(report.error, file=sys.stderr)
     return report.exit_code

@@ -136,6 +136,12 @@ class StationSyncStore:
                 .order_by(OutboxEvent.seq).limit(limit)).all()
             return [(row[0], row[1], row[2]) for row in rows]
 
+    def pages_waiting(self) -> tuple[int, int]:
+        """(material pages the platform does not hold whole, their bytes still to send)."""
+        from clerk_app.sync.page_upload import StationPages  # sync imports this module
+
+        return StationPages(self.ctx).summary()
+
     def outbox_summary(self) -> tuple[int, datetime | None, int]:
         """(events waiting, time of the oldest waiting, events parked)."""
         with self.ctx.db.reading() as session:

@@ -112,6 +112,8 @@ class SyncState:
     progress: str = ""
     stale_hours: int = 24
     now: datetime | None = None
+    pages_waiting: int = 0  # material pages the platform does not hold whole yet
+    page_bytes_waiting: int = 0
 
     def syncing(self, progress: str = "") -> SyncState:
         """The same state while a sync runs."""
@@ -178,6 +180,9 @@ class SyncState:
         lines.append(_("待上传：{n} 条").format(n=self.waiting) + (
             _("，最早的已等待 {age}").format(age=age_text(self.oldest_age))
             if self.oldest_age is not None else ""))
+        if self.pages_waiting:
+            lines.append(_("材料页面待上传：{n} 页，约 {kb} KB").format(
+                n=self.pages_waiting, kb=max(1, round(self.page_bytes_waiting / 1024))))
         if self.parked:
             lines.append(_("被平台退回、需要处理：{n} 条").format(n=self.parked))
         lines.append(_("上次成功同步：{when}").format(when=self._when(self.last_success_at)))
@@ -245,6 +250,8 @@ def load_state(store: StateStore, now: datetime, *, configured: bool = True) -> 
     """The indicator's state as stored (no network)."""
     values: Mapping[str, str] = store.get_values(STATE_NAMES)
     waiting, oldest, parked = store.outbox_summary()
+    pages_summary = getattr(store, "pages_waiting", None)  # stores with material pages
+    pages, page_bytes = pages_summary() if callable(pages_summary) else (0, 0)
     if not configured:
         phase = Phase.NOT_CONFIGURED
     elif not values.get(STATE_TOKEN) or values.get(STATE_TOKEN_REFUSED):
@@ -268,4 +275,5 @@ def load_state(store: StateStore, now: datetime, *, configured: bool = True) -> 
         token_revoked=values.get(STATE_TOKEN_REVOKED) == "1",
         next_attempt_at=parse_moment(values.get(STATE_NEXT_ATTEMPT)),
         stale_hours=store.stale_hours(), now=now,
+        pages_waiting=pages, page_bytes_waiting=page_bytes,
     )

@@ -54,7 +54,7 @@ def test_export_relay_and_next_contact(
     assert _cli(village_dir, "sync", "export", "--out", str(file_b)) == 0  # overlaps file A
     capsys.readouterr()
     assert _cli(village_dir, "sync", "--once") == 5  # no platform address on this laptop
-    assert "材料页面待上传 3 页" in capsys.readouterr().out
+    assert "材料页面待上传：3 页" in capsys.readouterr().out
 
     # a truncated and an altered copy are refused whole; nothing reaches the platform
     (tmp_path / "cut.clerksync").write_bytes(blob[:-100])
