@@ -41,10 +41,13 @@ def wait_for_window(process: subprocess.Popen[bytes], env: dict[str, str],
 def one_run(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.PIPE)
     try:
         wait_for_window(process, env)
         return time.perf_counter() - started
+    except RuntimeError as exc:
+        _, err = process.communicate(timeout=30)
+        raise RuntimeError(f"{command[0]} {exc}: {err.decode('utf-8', 'replace')[-2000:]}") from None
     finally:
         process.terminate()
         process.wait(timeout=30)
