@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -201,8 +201,9 @@ class BundleIntakeDialog(QDialog):
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(lines_box)
-        body.setStretchFactor(0, 1)
-        body.setStretchFactor(1, 1)
+        body.setStretchFactor(0, 2)
+        body.setStretchFactor(1, 3)
+        body.setSizes([300, 420])
 
         self.message = MessageLine()
         self.confirm_button = QPushButton(_("确认 (Ctrl+Enter)"))
@@ -236,6 +237,14 @@ class BundleIntakeDialog(QDialog):
             self._focus_lines()
         else:
             self.applicant.applicant_form().doc_number.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_rows)  # row heights for the columns' final widths
+
+    def _fit_rows(self) -> None:
+        self.lines.resizeRowsToContents()
+        self.members.resizeRowsToContents()
 
     # -- editing --------------------------------------------------------------------------
 

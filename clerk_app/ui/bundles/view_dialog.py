@@ -6,8 +6,8 @@ the ready ones first (先行出件) when the applicant asks. Each trip is counte
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -156,6 +156,14 @@ class BundleViewDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.resize(1100, 680)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_rows)  # row heights for the columns' final widths
+
+    def _fit_rows(self) -> None:
+        self.members.resizeRowsToContents()
+        self.materials.resizeRowsToContents()
 
     def _hand_over(self, early: bool) -> None:
         collector = Collector(CollectorRole.APPLICANT, self.collector_name.text().strip(),
