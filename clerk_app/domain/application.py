@@ -97,7 +97,9 @@ _ALLOWED: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
         ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED}),
     ApplicationStatus.AWAITING_CORRECTION: frozenset({
         ApplicationStatus.AWAITING_CORRECTION, ApplicationStatus.ACCEPTED,
-        ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED}),
+        ApplicationStatus.COMPLETED, ApplicationStatus.REFUSED,
+        # a village case: the agent receives the corrections (代收) and carries them again
+        ApplicationStatus.COLLECTED, ApplicationStatus.IN_TRANSIT}),
     ApplicationStatus.ACCEPTED: frozenset({
         ApplicationStatus.IN_REVIEW, ApplicationStatus.COMPLETED, ApplicationStatus.DENIED,
         ApplicationStatus.RETURNED}),

@@ -119,8 +119,10 @@ class ApplicationDetails:
 
     @property
     def can_reopen(self) -> bool:
-        """补交材料: a correction is awaited, or 容缺 materials are still owed."""
-        return self.status is ApplicationStatus.AWAITING_CORRECTION or (
+        """补交材料: a correction is awaited, 容缺 materials are still owed, or a village case
+        is still at its point (代收, before the slip)."""
+        return self.status in (ApplicationStatus.AWAITING_CORRECTION,
+                               ApplicationStatus.COLLECTED) or (
             any(m.owed for m in self.materials) and self.status not in _CLOSED)
 
     @property

@@ -333,6 +333,10 @@ class ClerkSyncV1Adapter:
                 note=item.get("note", ""),
                 changed_at=_parse_time(item["changed_at"], "changed_at"),
                 by=item.get("by", ""),
+                accepted_on=None if item.get("accepted_on") is None
+                else _parse_day(item["accepted_on"], "accepted_on"),
+                due_date=None if item.get("due_date") is None
+                else _parse_day(item["due_date"], "due_date"),
             )
             for item in body["changes"]
         ]

@@ -209,6 +209,8 @@ class StatusChange:
     note: str
     changed_at: datetime
     by: str
+    accepted_on: date | None = None  # a village case: the centre's date of 受理
+    due_date: date | None = None  # ... and the due date it set
 
 
 @dataclass(frozen=True)

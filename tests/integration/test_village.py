@@ -209,6 +209,29 @@ def test_agent_collects_and_the_centre_decides(pair: tuple[Point, Point]) -> Non
     village.sync()
     assert village.status(collected.application_number).status == "awaiting_correction"
     assert cv.centre.pending(clerk, listing) == [] and vv.batches.in_transit(agent) == []
+    # the villager brings the missing form to the agent: 代收 again, carried on a second slip
+    draft_r, form_r = vs.intake.reopen(agent, collected.application_number)
+    wanted = vs.catalogue.matter(form_r.matter_code, form_r.matter_version).material(
+        "application")
+    form_r = form_r.with_material("application", MaterialEntry(
+        MaterialState.RECEIVED, wanted.form, wanted.copies))
+    again = vv.collection.collect(agent, draft_r, form_r)
+    assert again.missing == () and again.visits == 2  # the villager's second trip (village)
+    second = vv.batches.make_batch(agent, [collected.application_number])
+    village.sync()
+    assert [(p.number, p.waiting) for p in cv.centre.pending(clerk, listing)] == [(second, 1)]
+    assert [c.status_label for c in cv.centre.open_batch(clerk, second, fetch).cases] == ["在途"]
+    cv.centre.receive(clerk, second, collected.application_number)
+    draft_a, form_a = cs.intake.reopen(clerk, collected.application_number)
+    assert form_a.materials["application"].state is MaterialState.RECEIVED
+    accepted = cs.intake.confirm(clerk, draft_a, form_a)
+    assert accepted.status.value == "accepted" and accepted.visits == 2
+    centre.sync()
+    village.sync()
+    final = village.status(collected.application_number)
+    assert final.status == "accepted" and len(final.visits) == 2
+    assert final.due_date == accepted.due_date
+    assert final.accepted_on == later.date()  # the centre's date of 受理, not the sync's
 
 
 def test_in_transit_is_flagged_after_three_working_days(pair: tuple[Point, Point]) -> None:

@@ -184,6 +184,8 @@ def _project(
             application.matter_version = payload["matter"]["version"]
             application.outcome = payload["outcome"]
             application.due_date = due_date
+            if raw["type"] in UNDECIDED_TYPES:  # 代收 (again): on its way to the centre
+                application.status = "received"
     elif application is None:
         return  # kept in the events table; the projection starts with the snapshot
     elif due_date is not None:

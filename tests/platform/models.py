@@ -164,6 +164,9 @@ class StatusChangeRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(200), default="")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # a centre's decision on a village case: its date of 受理 and due date (YYYY-MM-DD)
+    accepted_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    due_date: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
 
 class CatalogueMatter(Base):

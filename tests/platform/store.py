@@ -244,7 +244,9 @@ class PlatformStore:
         return {
             "changes": [
                 {"seq": r.seq, "application_no": r.application_no, "status": r.status,
-                 "note": r.note, "changed_at": iso(r.changed_at), "by": r.by}
+                 "note": r.note, "changed_at": iso(r.changed_at), "by": r.by,
+                 **({"accepted_on": r.accepted_on} if r.accepted_on else {}),
+                 **({"due_date": r.due_date} if r.due_date else {})}
                 for r in rows
             ],
             "cursor": str(rows[-1].seq if rows else since),

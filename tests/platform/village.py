@@ -40,6 +40,7 @@ def project_centre_event(session: Session, station: Station, raw: dict[str, Any]
     application = session.get(Application, raw["application_no"])
     assert application is not None
     payload: dict[str, Any] = raw["payload"]
+    accepted = due = None
     if raw["type"] == "village.case_received":
         status, note = "centre_received", f"{station.name or station.code} 已收件"
     else:
@@ -51,12 +52,16 @@ def project_centre_event(session: Session, station: Station, raw: dict[str, Any]
         due = payload.get("due_date")
         application.due_date = due if isinstance(due, str) else None
         note = str((payload.get("decision") or {}).get("explanation", ""))[:500]
+        accepted = payload.get("accepted_on") if isinstance(payload.get("accepted_on"), str) \
+            else None
+        due = application.due_date
     application.status = status
     application.last_event_type = raw["type"]
     application.updated_at = now
     session.add(StatusChangeRow(
         application_no=application.application_no, station=application.station,
-        status=status, note=note, by=station.code, changed_at=now))
+        status=status, note=note, by=station.code, changed_at=now, accepted_on=accepted,
+        due_date=due))
 
 
 def batch(session: Session, station: Station, number: str) -> dict[str, Any] | None:
@@ -88,8 +93,11 @@ def pending(session: Session, station: Station) -> list[dict[str, Any]]:
             continue
         payload: dict[str, Any] = dict(event.payload)
         cases = [str(n) for n in payload.get("cases", [])]
-        statuses = [getattr(session.get(Application, n), "status", "received") for n in cases]
-        waiting = sum(1 for s in statuses if s == "received")
+        checked_in = {
+            e.application_no for e in session.scalars(select(Event).where(
+                Event.type == "village.case_received", Event.application_no.in_(cases)))
+            if dict(e.payload).get("batch") == event.application_no}
+        waiting = sum(1 for n in cases if n not in checked_in)
         if waiting:
             found.append({"number": event.application_no, "station": event.station,
                           "point_name": str(payload.get("point_name", "")),

@@ -188,6 +188,8 @@ class CentreBatchService:
         number = case["application_no"]
         app = session.scalars(select(Application).where(Application.number == number)).first()
         if app is not None:
+            if app.status == ApplicationStatus.AWAITING_CORRECTION.value:
+                self._corrections(session, app, snap)  # carried again after 一次性补正
             return app
         applicant = _person(session, snap.get("applicant"), now)
         if applicant is None:
@@ -237,6 +239,34 @@ class CentreBatchService:
                           if collected else now, purpose="village_intake", clerk_id=actor.user_id))
         session.flush()
         return app
+
+    @staticmethod
+    def _corrections(session: Session, app: Application, snap: dict[str, Any]) -> None:
+        """The village received the corrections: the case is 在途 again with the materials as
+        the agent ticked them now."""
+        states = {_text(m.get("id")): m for m in snap.get("materials") or []
+                  if isinstance(m, dict)}
+        for row in app.materials:
+            m = states.get(row.material_id)
+            if m is None:
+                continue
+            row.state = _text(m.get("state")) or row.state
+            row.form_received = _text(m.get("form_received"))
+            row.copies_received = int(m.get("copies_received") or 0)
+            row.note = _text(m.get("note"))
+        app.status = move(ApplicationStatus(app.status), ApplicationStatus.IN_TRANSIT).value
+        raw_village = snap.get("village")
+        village: dict[str, Any] = raw_village if isinstance(raw_village, dict) else {}
+        collection = session.scalars(select(Collection).where(
+            Collection.application_id == app.id)).first()
+        if collection is not None:
+            collection.problems = list(village.get("problems") or [])
+        collected = _text(village.get("collected_at"))
+        if collected and not any(v.visited_at == datetime.fromisoformat(collected)
+                                 for v in app.visits):
+            app.visits.append(Visit(visited_at=datetime.fromisoformat(collected),
+                                    purpose="village_intake", clerk_id=app.clerk_id))
+        session.flush()
 
     def batch(self, actor: Actor, number: str) -> IncomingBatch:
         require(self.ctx, actor, Permission.INTAKE)

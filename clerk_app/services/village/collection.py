@@ -88,7 +88,11 @@ class CollectionService:
         if form.application_number:
             app = session.scalars(select(Application).where(
                 Application.number == form.application_number)).one()
-            if app.status != ApplicationStatus.COLLECTED.value:
+            village_case = session.scalars(select(Collection.id).where(
+                Collection.application_id == app.id)).first() is not None
+            correcting = (app.status == ApplicationStatus.AWAITING_CORRECTION.value
+                          and village_case)  # the centre asked; the villager brought them
+            if app.status != ApplicationStatus.COLLECTED.value and not correcting:
                 raise IntakeError([_("办件 {n} 当前为「{s}」，代办点不能再改").format(
                     n=app.number, s=ApplicationStatus(app.status).label)])
             before = application_snapshot(app)
@@ -123,6 +127,7 @@ class CollectionService:
             row = Collection(application_id=app.id, point_code=settings.station_id,
                              collected_at=now)
             session.add(row)
+        row.collected_at = now  # the latest 代收 (corrections brought later are one too)
         row.point_name = point.point_name or settings.centre_name
         row.agent_id, row.agent_name = actor.user_id, actor.display_name
         row.agent_phone = point.point_phone

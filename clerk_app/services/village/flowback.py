@@ -24,7 +24,8 @@ VILLAGE_STATUS = {
 def after_move(session: Session, app: Application, moved: ApplicationStatus,
                change: StatusChange, calendar: WorkCalendar, catalogue: CatalogueService) -> None:
     """Record the centre's check-in on the slip and, on 受理, the centre's date and due date
-    (the clock starts at the centre's 受理, never at the village)."""
+    (the clock starts at the centre's 受理, never at the village; the centre's own dates when
+    the platform passes them on, else worked out here)."""
     if moved is ApplicationStatus.CENTRE_RECEIVED:
         for item in session.scalars(select(HandoverBatchItem).where(
                 HandoverBatchItem.application_id == app.id, HandoverBatchItem.received_at.is_(
@@ -34,8 +35,13 @@ def after_move(session: Session, app: Application, moved: ApplicationStatus,
     if moved not in (ApplicationStatus.ACCEPTED, ApplicationStatus.COMPLETED) \
             or app.accepted_on is not None:
         return
-    accepted = change.changed_at.astimezone().date()
+    # the centre's own date of 受理 (it may have synced days later); else when it reached us
+    accepted = change.accepted_on or change.changed_at.astimezone().date()
     app.accepted_on = accepted
+    if change.due_date is not None:
+        app.due_date = change.due_date
+        app.due_provisional = calendar.is_provisional(change.due_date)
+        return
     try:
         matter = catalogue.matter(app.matter_code, app.matter_version)
     except KeyError:
