@@ -34,7 +34,7 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     (_("事项编码"), 16), (_("事项"), 36), (_("申请人"), 18), (_("办理方式"), 14),
     (_("状态"), 10), (_("承诺办结日"), 12), (_("暂定"), 6), (_("预警"), 7), (_("办结日"), 12),
     (_("办结日不详"), 8), (_("按时办结"), 9), (_("跑动次数"), 9), (_("窗口"), 12),
-    (_("经办人"), 10))
+    (_("经办人"), 10), (_("所属一件事"), 26))
 
 _BOLD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="EFEFEF")
@@ -66,6 +66,7 @@ def row_values(index: int, row: LogRow) -> list[Any]:
         row.visits,
         row.window,
         row.clerk,
+        getattr(row, "bundle", ""),  # the 一件事 number of a member
     ]
 
 
@@ -141,6 +142,13 @@ def _totals_sheet(book: Workbook, log: DailyLog) -> None:
     pair(_("黄灯（临近到期）"), log.totals.yellow)
     pair(_("已办结"), log.totals.finished)
     pair(_("跑动次数合计"), log.totals.visits)
+    bundles = getattr(log, "bundles", ())
+    if bundles:  # 一件事: bundles with members in the log, finished, finished with one trip
+        finished = [b for b in bundles if b.finished]
+        pair(_("一件事（件）"), len(bundles))
+        pair(_("一件事成员事项（项，已计入上表）"), sum(b.members for b in bundles))
+        pair(_("一件事全部办结（件）"), len(finished))
+        pair(_("一件事最多跑一次办结（件）"), sum(b.trips <= 1 for b in finished))
     sheet.append([])
     sheet.append(_header(sheet, [_("事项"), _("件数")]))
     for name, count in log.totals.by_matter:

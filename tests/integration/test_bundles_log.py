@@ -96,3 +96,23 @@ def test_demo_writes_bundles_of_every_outcome_mix(services: Services, day: date)
     assert {"accepted", "correction", "refused"} <= outcomes
     assert any("correction" in m and "refused" in m for m in mixes)
     assert any(m <= {"accepted", "done_on_spot"} for m in mixes)
+
+
+def test_workbook_names_each_member_s_bundle_and_counts_bundles(
+        services: Services, clerk: Actor, supervisor: Actor, day: date) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from clerk_app.documents.daily_log_xlsx import COLUMNS
+
+    number = _bundle(services, clerk, "退休一件事")
+    _log, data = services.reports.export(supervisor, LogQuery.day(day, LogScope.station()),
+                                         LogFormat.XLSX)
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["台账"]
+    column = [title for title, _w in COLUMNS].index("所属一件事")
+    values = [row[column].value for row in sheet.iter_rows(min_row=2)]
+    assert values == [number, number]
+    totals = {row[0].value: row[1].value for row in book["汇总"].iter_rows() if row}
+    assert totals["一件事（件）"] == 1 and totals["一件事成员事项（项，已计入上表）"] == 2
