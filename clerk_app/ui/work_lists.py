@@ -20,6 +20,7 @@ from clerk_app.services.context import Actor
 from clerk_app.services.deadlines import DeadlineRow, DeadlineService
 from clerk_app.services.lookup import ApplicationRow, LookupService
 from clerk_app.services.owed import OwedService
+from clerk_app.services.village.scope import is_agent
 from clerk_app.ui.deadline_list import DeadlinePanel
 from clerk_app.ui.owed_list import OwedList
 from clerk_app.ui.taskman import TaskManager
@@ -70,7 +71,8 @@ class WorkLists(QTabWidget):
         # A counter clerk's lists are the cases they answer for, wherever taken in: after an
         # AB岗移交 the B-post clerk sees them and the A-post clerk no longer does. Staff
         # without a window (supervisor, administrator) see the whole station.
-        clerk_id = actor.user_id if actor.window else None
+        # An agent (代办员) sees their own cases only, wherever the station (issue 11).
+        clerk_id = actor.user_id if actor.window or is_agent(actor) else None
 
         def read() -> Lists:
             return (self.lookup.for_day(actor, day, clerk_id=clerk_id),

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.village import parse_batch_number
+from clerk_app.services.permissions import Role
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import Application, AuditEntry
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
@@ -32,6 +33,7 @@ from clerk_app.ui.village.point_settings_dialog import PointSettingsDialog
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 from tests.integration.test_village import (  # noqa: F401 - the two stations, the platform
     Point,
+    _form,
     pair,
     reference_platform,
 )
@@ -214,3 +216,21 @@ def test_point_settings_dialog_refuses_a_nameless_village_point(
     point = load_point(services.ctx)
     assert point.is_village and point.point_name == "石桥村便民服务点"
     taskman.shutdown()
+
+
+def test_an_agent_on_a_centre_station_lists_nothing_of_the_clerks(
+        qtbot: QtBot, windows: tuple[Point, Point]) -> None:
+    _village, centre = windows
+    services, clerk = centre.services, centre.actor
+    draft, form = _form(services, clerk, "最低生活保障申请", 51)
+    number = services.intake.confirm(clerk, draft, form).application_number
+    assert [r.number for r in services.lookup.for_day(clerk, services.ctx.today())] == [number]
+    admin = services.accounts.sign_in("admin", PASSWORD)
+    agent = services.accounts.create(admin, "cunwang", "村王", PASSWORD, Role.AGENT, "")
+    window = _window(qtbot, Point(services, agent, centre.code))
+    assert window.village.open_action.isEnabled() is False  # 收件 is the centre's act
+    assert "代办员不能操作" in window.village.open_action.text()
+    window.lists.refresh()
+    idle(qtbot, window)
+    assert window.today_panel.model.rowCount() == 0  # the clerk's case is not the agent's
+    assert window.lists.deadline_panel.model.rowCount() == 0
