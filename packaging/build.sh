@@ -62,7 +62,7 @@ bundle="$dist/clerk"
 start=$(date +%s)
 if [ "$mode" != deb ]; then
   if [ ! -x "$repo/.venv/bin/pyinstaller" ]; then
-    "$python" -m pip install -q "pyinstaller>=6.10,<7"  # the pin of pyproject's `build` extra
+    "$python" -m pip install -q -e "$repo[build]"  # pyproject's `build` extra
   fi
   CLERK_SOURCE_ROOT="$source_root" "$repo/.venv/bin/pyinstaller" --noconfirm --log-level WARN \
     --distpath "$dist" --workpath "$work/pyinstaller" "$packaging/clerk.spec"
@@ -102,7 +102,8 @@ sed -e "s/@VERSION@/$version/" -e "s/@DEPENDS@/$depends/" -e "s/@INSTALLED_SIZE@
 command -v desktop-file-validate >/dev/null && desktop-file-validate "$root/usr/share/applications/clerk.desktop"
 deb="$dist/clerk_${version}_amd64.deb"
 # gzip, not xz: xz -6 took over 3 CPU-minutes for the 340 MB tree; every dpkg reads gzip.
-dpkg-deb --root-owner-group -Zgzip -z6 --build "$root" "$deb" >/dev/null
+# CLERK_DEB_COMPRESSION=none for a package that is only installed once by a test.
+dpkg-deb --root-owner-group -Z"${CLERK_DEB_COMPRESSION:-gzip}" -z6 --build "$root" "$deb" >/dev/null
 done_at=$(date +%s)
 echo "package: $deb ($(du -m "$deb" | cut -f1) MB, glibc >= $floor, built in $((done_at - frozen)) s)"
 echo "Depends: $depends"

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from PyInstaller.utils.win32.versioninfo import (
-    FixedFileInfo,
-    StringFileInfo,
-    StringStruct,
-    StringTable,
-    VarFileInfo,
-    VarStruct,
-    VSVersionInfo,
-)
+import re
+from typing import Any
 
 
 def version_tuple(version: str) -> tuple[int, int, int, int]:
     """'0.2.0' -> (0, 2, 0, 0); pre-release tails ('0.2.0rc1') are dropped."""
     numbers = []
     for part in version.split(".")[:4]:
-        digits = "".join(ch for ch in part if ch.isdigit()) or "0"
-        numbers.append(int(digits))
+        digits = re.match(r"\d*", part)
+        numbers.append(int(digits.group(0) or 0) if digits else 0)
     while len(numbers) < 4:
         numbers.append(0)
     return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
-def version_info(version: str) -> VSVersionInfo:
-    """Version resource: Chinese (PRC, 0x0804) strings, Unicode code page 1200."""
+def version_info(version: str) -> Any:
+    """Version resource: Chinese (PRC, 0x0804) strings, Unicode code page 1200 (Windows only:
+    PyInstaller's versioninfo module needs pywin32)."""
+    from PyInstaller.utils.win32.versioninfo import (
+        FixedFileInfo,
+        StringFileInfo,
+        StringStruct,
+        StringTable,
+        VarFileInfo,
+        VarStruct,
+        VSVersionInfo,
+    )
+
     numbers = version_tuple(version)
     strings = [
         StringStruct("CompanyName", "Clerk"),

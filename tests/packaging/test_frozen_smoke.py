@@ -49,19 +49,8 @@ def frozen_env(**extra: str) -> dict[str, str]:
 
 
 def signed_in() -> list[str]:
-    """Jobs sign in like a clerk when the CLI has --user (encryption at rest)."""
-    return ["--user", ADMIN] if _takes_user() else []
-
-
-_USER_FLAG: list[bool] = []
-
-
-def _takes_user() -> bool:
-    if not _USER_FLAG:
-        done = subprocess.run([str(executable()), "report", "daily", "--help"],
-                              capture_output=True, env=frozen_env(), timeout=120, check=True)
-        _USER_FLAG.append(b"--user" in done.stdout)
-    return _USER_FLAG[0]
+    """Jobs sign in like a clerk (the station database is encrypted): --user, CLERK_PASSWORD."""
+    return ["--user", ADMIN]
 
 
 def clerk(*args: str, data_dir: Path | None = None, env: dict[str, str] | None = None,
