@@ -29,6 +29,7 @@ from clerk_app.ui.start_worker import StartWorker, start_error_text
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label
 
+NOTE_WIDTH = 500
 STAGES = {"export": _("正在加密本站数据"), "verify": _("正在校验加密后的数据库"),
           "swap": _("正在替换数据库文件"), "shred": _("正在清除未加密的旧文件"),
           "backups": _("正在清除未加密的旧备份"), "done": _("数据加密完成")}
@@ -55,9 +56,11 @@ class LoginDialog(QDialog):
         heading.setFont(font)
         layout.addWidget(heading)
         if converting:
-            layout.addWidget(plain_label(_(
+            note = plain_label(_(
                 "本版本起本站数据加密保存。请管理员登录：登录后将加密现有数据，数据多时需要几分钟，"
-                "期间请勿关机。其他账号需管理员在「账号管理」中重置密码后才能登录。"), wrap=True))
+                "期间请勿关机。其他账号需管理员在「账号管理」中重置密码后才能登录。"), wrap=True)
+            note.setMinimumHeight(note.heightForWidth(NOTE_WIDTH))  # top-level: no hfw layout
+            layout.addWidget(note)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setMaxLength(40)
@@ -89,7 +92,7 @@ class LoginDialog(QDialog):
         self.worker.done.connect(self._opened)
         self.worker.failed.connect(self._start_failed)
         self.worker.progress.connect(self._progress)
-        self.resize(440, 0)
+        self.resize(NOTE_WIDTH + 40 if converting else 440, 0)
 
     def _submit(self) -> None:
         username, password = self.username.text().strip(), self.password.text()

@@ -28,17 +28,19 @@ class RecoveryCodeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(_("恢复码 — 只显示这一次"))
         layout = QVBoxLayout(self)
-        layout.addWidget(plain_label(_(
+        note = plain_label(_(
             "本站数据已加密保存。如果全部管理员都忘记了密码，只有这个恢复码能找回本站数据。"
             "请现在抄写两份，交乡镇（中心）负责人保管，不要存放在这台电脑上或拍照上传。"
-            "恢复码不区分大小写，不含容易混淆的 0、O、1、I、L、U。"), wrap=True))
+            "恢复码不区分大小写，不含容易混淆的 0、O、1、I、L、U。"), wrap=True)
+        note.setMinimumHeight(note.heightForWidth(640))
+        layout.addWidget(note)
         self.code = QLabel(code.replace("-", " - "))
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.8)
         font.setWeight(QFont.Weight.Bold)
         self.code.setFont(font)
-        self.code.setTextInteractionFlags(self.code.textInteractionFlags())
         layout.addWidget(self.code)
+        self.setMinimumWidth(max(680, self.code.sizeHint().width() + 60))
         self.copied = QCheckBox(_("我已抄写恢复码，并核对无误(&C)"))
         layout.addWidget(self.copied)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
