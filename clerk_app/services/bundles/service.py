@@ -132,6 +132,7 @@ class BundleService:
         self.intake = intake
         self.calendar = calendar
         self.definitions = BundleCatalogue(ctx)
+        self._merged: dict[tuple[object, ...], MergedChecklist] = {}
 
     # -- the form -------------------------------------------------------------------------
 
@@ -164,8 +165,18 @@ class BundleService:
             m.matter_code, form.member_versions.get(m.matter_code)) for m in bundle.members}
 
     def checklist(self, form: BundleForm) -> MergedChecklist:
-        bundle = self.bundle(form)
-        return merge(bundle, self.members(bundle, form), form.chosen)
+        """The merged list of the form's bundle, members and choices (built once for each:
+        assessing on every keystroke only re-evaluates the entries)."""
+        key = (form.bundle_code, form.bundle_version,
+               tuple(sorted(form.member_versions.items())), tuple(sorted(form.chosen)))
+        cached = self._merged.get(key)
+        if cached is None:
+            bundle = self.bundle(form)
+            cached = merge(bundle, self.members(bundle, form), form.chosen)
+            if len(self._merged) > 64:
+                self._merged.clear()
+            self._merged[key] = cached
+        return cached
 
     def statuses(self, form: BundleForm) -> dict[str, str]:
         """The statuses of the members already taken in (for `assess` on the GUI thread)."""
