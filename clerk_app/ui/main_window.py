@@ -142,8 +142,11 @@ class MainWindow(QMainWindow):
         self.taskman.read(services.matters.refresh, context=_("准备事项检索"))
         # fonts for the printability check of typed names (services/printability.py), once
         # the window is up so that start-up does not wait for them
-        QTimer.singleShot(3000, lambda: self.taskman.read(printability.warm_up,
+        warm_up = QTimer(self)  # a child: it goes with the window
+        warm_up.setSingleShot(True)
+        warm_up.timeout.connect(lambda: self.taskman.read(printability.warm_up,
                                                           context=_("准备打印字库")))
+        warm_up.start(3000)
         self.refresh_today()
 
     # -- layout ---------------------------------------------------------------------------
