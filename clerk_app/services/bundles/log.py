@@ -57,9 +57,8 @@ class BundleFigure:
 
     def text(self) -> str:
         if not self.finished:
-            return _("一件事 {b} 件（成员事项 {m} 项），尚无全部办结的").format(
-                b=self.bundles, m=self.members)
-        return _("一件事 {b} 件（成员事项 {m} 项）；全部办结 {f} 件，其中最多跑一次 {o} 件（{p:.0%}）").format(
+            return _("{b} 件（{m} 项事项），尚无全部办结").format(b=self.bundles, m=self.members)
+        return _("{b} 件（{m} 项事项）；办结 {f} 件，最多跑一次 {o} 件（{p:.0%}）").format(
             b=self.bundles, m=self.members, f=self.finished, o=self.one_trip,
             p=self.one_trip / self.finished)
 

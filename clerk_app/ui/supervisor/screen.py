@@ -46,7 +46,7 @@ FIGURE_LABELS = (
     ("total", _("收件总数")), ("finished", _("已办结")), ("on_time", _("按时办结率")),
     ("one_visit", _("“最多跑一次”率")), ("deferred", _("容缺受理")),
     ("on_commitment", _("告知承诺受理")), ("owed", _("容缺材料待补")),
-    ("lights", _("当前红灯 / 黄灯")))
+    ("lights", _("当前红灯 / 黄灯")), ("bundles", _("一件事")))
 
 
 def _qdate(day: date) -> QDate:
@@ -236,7 +236,8 @@ class SupervisorScreen(QWidget):
             "deferred": str(figures.deferred), "on_commitment": str(figures.on_commitment),
             "owed": _("{m} 项（{a} 件），其中逾期 {o} 项").format(
                 m=figures.owed_materials, a=figures.owed_applications, o=figures.owed_overdue),
-            "lights": f"{len(figures.overdue)} / {len(figures.due_soon)}"}
+            "lights": f"{len(figures.overdue)} / {len(figures.due_soon)}",
+            "bundles": figures.bundles.text() if figures.bundles else "—"}
         for key, text in values.items():
             self.values[key].setText(text)
         notes = [_("统计范围：{scope}，{a} 至 {b} 收件的办件；可与同范围台账逐件核对。").format(
