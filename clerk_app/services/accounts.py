@@ -96,10 +96,12 @@ class AccountService:
             self._put_key_copy(username, password)  # before the commit: no account without it
             return Actor(user.id, user.username, user.display_name, user.role, user.window)
 
-    def sign_in(self, username: str, password: str) -> Actor:
+    def sign_in(self, username: str, password: str, *, password_proven: bool = False) -> Actor:
         """Check the password; lock the account for a while after repeated failures.
 
-        A failed attempt is committed (count, lock, audit) before the error is raised."""
+        A failed attempt is committed (count, lock, audit) before the error is raised.
+        `password_proven`: the caller has just unwrapped this account's key copy with this
+        password (argon2id, at start-up), so the second argon2 check is skipped."""
         now = self.ctx.now()
         failure: str | None = None
         with self.ctx.db.transaction() as session:
@@ -114,7 +116,8 @@ class AccountService:
                     m=minutes))
             actor = Actor(user.id, user.username, user.display_name, user.role, user.window)
             try:
-                self._hasher.verify(user.password_hash, password)
+                if not password_proven:
+                    self._hasher.verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
                 user.failed_logins += 1
                 if user.failed_logins >= MAX_FAILED_LOGINS:

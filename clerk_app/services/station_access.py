@@ -172,7 +172,8 @@ def sign_in(config: Config, username: str, password: str, *, log_to_file: bool =
     services = _open(config, key, log_to_file=log_to_file, load_sample=load_sample,
                      progress=progress)
     try:
-        actor = services.accounts.sign_in(username, password)
+        # the key copy just unwrapped with this password proves it: no second argon2 check
+        actor = services.accounts.sign_in(username, password, password_proven=True)
     except Exception:
         services.close()
         raise
