@@ -169,9 +169,10 @@ def text_lines(document: dict[str, Any]) -> list[str]:
                 n=b["combined_limit_days"], d=b["combined_due"]))
         lines.append(_("共享材料："))
         for m in b["materials"]:
-            source = _("（由「{m}」办理结果共享）").format(m=m["shared_from"]) \
-                if m["shared_from"] else ""
-            lines.append(f"  - {m['name']}：{m['state']}{source} → {'、'.join(m['members'])}")
+            state = m["state"] if m["applicable"] else _("本次不需要")
+            if m["shared_from"]:
+                state = _("由「{m}」办理结果共享").format(m=m["shared_from"])
+            lines.append(f"  - {m['name']}：{state} → {'、'.join(m['members'])}")
         for app in b["members"]:
             lines.append("")
             lines += ["  " + line for line in _application_lines(app)]
@@ -201,7 +202,7 @@ def _application_lines(a: dict[str, Any]) -> list[str]:
         lines.append(_("附件：共 {n} 页").format(n=sum(pages.values())))
     lines.append(_("跑动：{n} 次").format(n=len(a["visits"])))
     for v in a["visits"]:
-        lines.append(f"  - {v['at']} {v['purpose']} {v['clerk']}")
+        lines.append(f"  - {(v['at'] or '').replace('T', ' ')} {v['purpose']} {v['clerk']}")
     s = a["sync"]
     lines.append(_("同步：{state}（共 {n} 条，已发送 {sent}，待发送 {p}，拒收 {k}）").format(
         state=s["state"], n=s["events"], sent=s["sent"], p=s["pending"], k=s["parked"]))
