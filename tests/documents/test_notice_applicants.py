@@ -26,6 +26,8 @@ from tests.documents.samples import LI_AGENT, SHOP, SHOP_PHONE, WANG, ZHANG, org
 MATTER = "农村村民宅基地和建房（规划许可）审批"
 APPLICANT_TYPES = ("person", "person_agent", "unit", "unit_agent")
 WITH_FACTS = [kind for kind in NoticeKind if kind is not NoticeKind.SERVICE_RECEIPT]
+SIGNED_AT_COUNTER = (NoticeKind.ACCEPTANCE, NoticeKind.CORRECTION,
+                     NoticeKind.DEFERRED_ACCEPTANCE, NoticeKind.REFUSAL)
 
 
 @pytest.fixture(autouse=True)
@@ -68,12 +70,16 @@ def test_applicant_block_says_who_is_who(kind: NoticeKind, applicant_type: str) 
         assert f"经办人{ZHANG.name}{ZHANG.document_label}：{_id(ZHANG, copy)}电话：" \
                f"{_phone(ZHANG, copy)}" in text
         assert f"申请人{ZHANG.name}" not in text  # the person at the counter is not the applicant
+        if kind in SIGNED_AT_COUNTER:
+            assert "经办人（签收）：" in text and "申请人（签收）：" not in text
         assert f"单位电话{ZHANG.phone}" not in text
         assert f"法定代表人{SHOP.representative}{ZHANG.document_label}" not in text
     else:
         assert f"申请人{WANG.name}{WANG.document_label}{_id(WANG, copy)}" in text
         assert f"联系电话{WANG.phone}" in text
         assert "申请单位" not in text and "经办人" not in text.replace("窗口经办人", "")
+        if kind in SIGNED_AT_COUNTER:
+            assert "申请人（签收）：" in text
     if applicant_type.endswith("agent"):
         assert f"代理人{LI_AGENT.name}{LI_AGENT.document_label}：{_id(LI_AGENT, copy)}" in text
     else:
