@@ -244,3 +244,12 @@ def test_a_file_that_vanishes_while_read(tmp_path: Path, photo: Path,
     monkeypatch.setattr(Path, "open", lambda self, mode="r": Vanishing())
     with pytest.raises(AttachmentRefused, match="读取失败"):
         prepare_file(photo)
+
+
+def test_an_agent_cannot_attach_to_another_clerks_case(
+        svc: Services, admin: Actor, clerk: Actor, photo: Path) -> None:
+    number = _confirm(svc, clerk, complete=False)
+    agent = svc.accounts.create(admin, "liqiang", "李强", TEST_PASSWORD, Role.AGENT, "")
+    with pytest.raises(AttachmentError, match="本代办点没有"):
+        svc.attachments.add_to_application(agent, number, "id_card", [prepare_file(photo)])
+    assert svc.attachments.application_pages(number) == {}

@@ -150,6 +150,7 @@ class AttachmentService:
         now = self.ctx.now()
         with self.ctx.db.transaction() as session:
             app = _application(session, number)
+            _check_visible(self.ctx, actor, app)
             _material(app, material_id)
             added = self._append(session, _Owner(app, None), material_id, pages, actor, now)
             self._changed(session, actor, app, material_id, "attachments_added", now,
@@ -176,7 +177,7 @@ class AttachmentService:
         _require_capture(self.ctx, actor)
         now = self.ctx.now()
         with self.ctx.db.transaction() as session:
-            owner = self._owner(session, number, draft_id, changing=True)
+            owner = self._owner(session, actor, number, draft_id, changing=True)
             rows = [session.get(MaterialPage, page_id) for page_id in page_ids]
             if not rows or any(r is None for r in rows):
                 raise AttachmentError(_("页面已不存在，请刷新后重试"))
@@ -196,7 +197,7 @@ class AttachmentService:
         _require_capture(self.ctx, actor)
         now = self.ctx.now()
         with self.ctx.db.transaction() as session:
-            owner = self._owner(session, number, draft_id, changing=True)
+            owner = self._owner(session, actor, number, draft_id, changing=True)
             row = session.get(MaterialPage, page_id)
             if row is None or not _belongs(row, owner):
                 raise AttachmentError(_("页面已不存在，请刷新后重试"))
@@ -262,10 +263,11 @@ class AttachmentService:
         for page in pages:
             files.write(page.sha256, page.data)
 
-    def _owner(self, session: Session, number: str | None, draft_id: int | None, *,
-               changing: bool) -> _Owner:
+    def _owner(self, session: Session, actor: Actor, number: str | None,
+               draft_id: int | None, *, changing: bool) -> _Owner:
         if number is not None:
             app = _application(session, number)
+            _check_visible(self.ctx, actor, app)
             if changing and not _editable(app):
                 raise AttachmentError(_("办件 {n} 已受理，材料页面只能补充，不能删除或调整顺序")
                                       .format(n=app.number))
@@ -339,6 +341,14 @@ class AttachmentService:
 def _require_capture(ctx: ServiceContext, actor: Actor) -> None:
     if not any(allowed(actor, permission) for permission in _CAPTURE):
         require(ctx, actor, Permission.INTAKE)  # audits the refusal and raises
+
+
+def _check_visible(ctx: ServiceContext, actor: Actor, app: Application) -> None:
+    """An agent touches only their own point's cases (the village scope rule)."""
+    from clerk_app.services.village.scope import visible
+
+    if not visible(ctx, actor, app):
+        raise AttachmentError(_("本代办点没有办件编号为 {n} 的办件").format(n=app.number))
 
 
 def _application(session: Session, number: str) -> Application:
