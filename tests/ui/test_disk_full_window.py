@@ -104,3 +104,37 @@ def test_a_full_disk_is_said_in_words_and_nothing_typed_is_lost(
     window.controller.confirm()
     idle(qtbot, window)
     assert window.controller.done
+
+
+def test_a_read_only_data_folder_is_said_in_words(
+        qtbot: QtBot, window: MainWindow, station: Services) -> None:
+    """A write-protected USB stick: SQLite answers SQLITE_READONLY (provoked with
+    PRAGMA query_only on every new connection)."""
+    engine = station.ctx.db.engine
+
+    def read_only(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA query_only = ON")
+
+    choose_dibao(qtbot, window)
+    fill_applicant(qtbot, window, name="张秀英")
+    checklist_keys(qtbot, window, "11111")
+    idle(qtbot, window)
+    engine.dispose()
+    event.listen(engine, "connect", read_only)
+    try:
+        press(qtbot, K.Key_Return, CTRL)
+        idle(qtbot, window)
+        boxes = [d for d in window.reporter.open_dialogs
+                 if isinstance(d, QMessageBox) and "数据文件夹只读" in d.text()]
+        assert len(boxes) == 1 and window.reporter.program_errors == 0
+        assert not window.controller.done
+        assert window.page.applicant.person.name.text() == "张秀英"
+        assert "数据文件夹只读" in window.status.currentMessage()
+    finally:
+        event.remove(engine, "connect", read_only)
+        engine.dispose()
+    for box in window.reporter.open_dialogs:
+        box.close()
+    window.controller.confirm()  # the protection switched off: the same form confirms
+    idle(qtbot, window)
+    assert window.controller.done
