@@ -216,17 +216,26 @@ class MatterSearchPanel(QWidget):
                 self._move(1 if key == Qt.Key.Key_Down else -1)
                 return True
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._choose_index(self.results.currentIndex())
+                index = self.results.currentIndex()
+                if not index.isValid():  # nothing highlighted (the list was refreshed): the top
+                    first = self._first_active()
+                    index = self.model.index(first) if first is not None else index
+                self._choose_index(index)
                 return True
             if key == Qt.Key.Key_Escape and self.field.text():
                 self.field.clear()
                 return True
         return super().eventFilter(watched, event)
 
+    def _first_active(self) -> int | None:
+        """The row of the best hit that can be taken in, if any."""
+        return next((row for row in range(self.model.rowCount()) if self.model.hit(row).active),
+                    None)
+
     def _update(self, text: str) -> None:
         hits = self._search(text) if text.strip() else []
         self.model.set_hits(hits)
-        first = next((row for row, hit in enumerate(hits) if hit.active), None)
+        first = self._first_active()
         if first is not None:
             self.results.setCurrentIndex(self.model.index(first))
         if not text.strip():
