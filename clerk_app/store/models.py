@@ -98,6 +98,7 @@ class Application(Base):
     __table_args__ = (
         Index("ix_applications_status_due", "status", "due_date"),
         Index("ix_applications_received", "received_on"),
+        Index("ix_applications_due", "due_date", "number"),  # most urgent first, a page at a time
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)

@@ -1,9 +1,9 @@
 """Cold start to an intake-ready window, next to a bare PySide6 window started the same way.
 
 Each run is a fresh process (offscreen platform) timed from spawn until the child prints
-READY: for Clerk, once the migrated database is open, the services are built, the clerk is
-signed in (the login dialog's service call, without typing) and the main window is shown with
-the matter search focused; for the baseline, once an empty QWidget is shown. Median of 5.
+READY: for Clerk, once the clerk is signed in (the login dialog's service call, without
+typing: the data key unwrapped from the key file with argon2id, the encrypted database opened
+and migrated, the services built) and the main window is shown with the matter search focused; for the baseline, once an empty QWidget is shown. Median of 5.
 
 Run: python -m tests.bench.bench_startup
 """
@@ -32,19 +32,21 @@ CLERK = """
 import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from clerk_app.app import open_services
 from clerk_app.config import Config
 from clerk_app.services.settings import load_settings
+from clerk_app.services.station_access import sign_in
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.qt_locale import install_chinese
 from clerk_app.ui.taskman import TaskManager
 app = QApplication([])
 install_fonts(app)
-services = open_services(Config(data_dir=Path(sys.argv[1])), log_to_file=False)
+install_chinese(app)
+opened = sign_in(Config(data_dir=Path(sys.argv[1])), "clerk", "bench2026x", log_to_file=False)
+services = opened.services
 taskman = TaskManager(ErrorReporter(QApplication.activeWindow))
-actor = services.accounts.sign_in("clerk", "bench2026x")
-window = MainWindow(services, actor, taskman=taskman, reporter=taskman.reporter,
+window = MainWindow(services, opened.actor, taskman=taskman, reporter=taskman.reporter,
                     settings=load_settings(services.ctx))
 window.resize(1366, 768); window.show(); app.processEvents()
 print("READY", flush=True)
@@ -53,19 +55,18 @@ taskman.shutdown(); services.close()
 
 
 def _prepare(data_dir: Path) -> None:
-    from clerk_app.app import open_services
+    """A station set up as the setup dialog does (key file, encrypted database) with a clerk."""
     from clerk_app.config import Config
-    from clerk_app.services.context import SYSTEM_ACTOR
     from clerk_app.services.permissions import Role
-    from clerk_app.services.settings import CentreSettings, save_settings
+    from clerk_app.services.settings import CentreSettings
+    from clerk_app.services.station_access import set_up
 
-    services = open_services(Config(data_dir=data_dir), log_to_file=False)
-    save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
+    opened = set_up(Config(data_dir=data_dir), CentreSettings(
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001"),
-        first_setup=True)
-    admin = services.accounts.create_first_admin("admin", "王管理", "bench2026x")
-    services.accounts.create(admin, "clerk", "张丽", "bench2026x", Role.CLERK, "民生事务")
-    services.close()
+        "admin", "王管理", "bench2026x", log_to_file=False)
+    opened.services.accounts.create(opened.actor, "clerk", "张丽", "bench2026x", Role.CLERK,
+                                    "民生事务")
+    opened.services.close()
 
 
 def _time(script: str, *args: str) -> float:

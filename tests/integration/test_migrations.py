@@ -52,6 +52,7 @@ def test_upgrade_from_an_older_revision_backs_up_first(tmp_path: Path) -> None:
     for table in ("bundle_drafts", "bundle_material_uses", "bundle_materials", "bundles",
                   "bundle_definitions"):  # from 0008 (applications.bundle_id stays: SQLite)
         connection.execute(f"DROP TABLE {table}")
+    connection.execute("DROP INDEX ix_applications_due")  # from 0009
     connection.commit()
     connection.close()
     db = Database(path)
