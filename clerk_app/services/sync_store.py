@@ -19,8 +19,8 @@ from clerk_app.domain.application import ApplicationStatus, apply_platform_statu
 from clerk_app.domain.catalogue import CatalogueError, Matter, parse_matter
 from clerk_app.i18n import _
 from clerk_app.services.audit_trail import STATE_AUDIT_ANCHOR, audit_head_envelope
-from clerk_app.services.calendar import CalendarService
 from clerk_app.services.bundles.clocks import restart_waiting_clocks
+from clerk_app.services.calendar import CalendarService
 from clerk_app.services.catalogue import CatalogueService, apply_matters
 from clerk_app.services.context import Actor, ServiceContext
 from clerk_app.services.due_dates import DueDateService

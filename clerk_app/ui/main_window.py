@@ -27,6 +27,7 @@ from clerk_app.ui.application_actions import ApplicationActions
 from clerk_app.ui.application_dialog import ApplicationDialog
 from clerk_app.ui.application_search import ApplicationSearchDialog
 from clerk_app.ui.attachments.pages_controller import IntakePageOwner, PagesController
+from clerk_app.ui.bundles.actions import bundle_actions
 from clerk_app.ui.catalogue_import import CatalogueImporter
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.intake.drafts_dialog import DraftRow, DraftsDialog
@@ -44,7 +45,6 @@ from clerk_app.ui.status_bar import StationStatusBar
 from clerk_app.ui.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
 from clerk_app.ui.sync_worker import SyncClient
-from clerk_app.ui.bundles.actions import bundle_actions
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.village.menu import VillageMenu
 from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
