@@ -12,9 +12,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from clerk_app.app import Services, open_services  # noqa: E402
 from clerk_app.config import Config  # noqa: E402
-from clerk_app.services.context import SYSTEM_ACTOR, Actor  # noqa: E402
-from clerk_app.services.permissions import Role  # noqa: E402
-from clerk_app.services.settings import CentreSettings, save_settings  # noqa: E402
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor  # noqa: E402
+from clerk_app.services.station.permissions import Role  # noqa: E402
+from clerk_app.services.station.settings import CentreSettings, save_settings  # noqa: E402
 from clerk_app.store import keys as key_store  # noqa: E402
 from clerk_app.store.cipher import DataKey  # noqa: E402
 

@@ -15,10 +15,10 @@ from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.domain.checklist import MaterialEntry, MaterialState, applies
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import Application, OutboxEvent
 from clerk_app.sync.engine import adapter_factory

@@ -16,7 +16,7 @@ import sys
 from clerk_app.app import Services
 from clerk_app.config import Config, load_config
 from clerk_app.i18n import _
-from clerk_app.services.station_access import (
+from clerk_app.services.station.station_access import (
     Opened,
     StationState,
     machine_key_of,

@@ -7,7 +7,7 @@ import sys
 
 from clerk_app.commands import EXIT_FAILED, EXIT_OK, SubParsers, services_for
 from clerk_app.i18n import _
-from clerk_app.services.audit_trail import AuditTrailService
+from clerk_app.services.station.audit_trail import AuditTrailService
 
 
 def register(sub: SubParsers) -> None:

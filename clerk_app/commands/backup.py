@@ -14,15 +14,15 @@ from clerk_app.commands import EXIT_FAILED, EXIT_OK, SubParsers, services_for
 from clerk_app.commands.access import open_for_command
 from clerk_app.config import load_config
 from clerk_app.i18n import _
-from clerk_app.services.backup import (
+from clerk_app.services.station.backup import (
     BackupService,
     check_backup,
     prepare_restore,
     swap_checked,
 )
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.permissions import Permission, require
-from clerk_app.services.settings import load_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import Permission, require
+from clerk_app.services.station.settings import load_settings
 from clerk_app.store.backup import MANUAL, BackupProblem
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import DatabaseDamaged
@@ -68,7 +68,7 @@ def _key_without_database(args: argparse.Namespace) -> DataKey | None:
     """The data key from the signed-in account's copy, without opening the database (which
     may be the damaged thing the restore repairs); None for a plain station."""
     from clerk_app.commands.access import password_for
-    from clerk_app.services.station_access import StationState, station_state, unlock
+    from clerk_app.services.station.station_access import StationState, station_state, unlock
 
     config = load_config(args.data_dir)
     if station_state(config) is not StationState.ENCRYPTED:

@@ -15,8 +15,13 @@ from clerk_app.commands import EXIT_FAILED, EXIT_OK, SubParsers, services_for
 from clerk_app.commands.access import NotSetUp, open_signed_in
 from clerk_app.config import load_config
 from clerk_app.i18n import _
-from clerk_app.services.permissions import Role
-from clerk_app.services.station_access import StationState, keys_path, recover, station_state
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.station_access import (
+    StationState,
+    keys_path,
+    recover,
+    station_state,
+)
 from clerk_app.store import machine_key
 from clerk_app.store.keys import KeyFile
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from clerk_app.commands import EXIT_OK, SubParsers, services_for
 from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 
 # Scripts and support staff act as this account in the audit trail.
 CLI_ACTOR = Actor(user_id=0, username="cli", display_name="命令行", role="admin")

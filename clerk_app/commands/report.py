@@ -20,9 +20,15 @@ from clerk_app.app import Services, platform_adapter
 from clerk_app.commands import EXIT_NOT_SET_UP, EXIT_OK, EXIT_USAGE, SubParsers, services_for
 from clerk_app.commands.notice import CLI_ACTOR
 from clerk_app.i18n import _
-from clerk_app.services.centre_log import CentreLog, CentreSource, StationCentreSource
-from clerk_app.services.reports import LogFormat, LogQuery, LogScope, ReportService, ScopeKind
-from clerk_app.services.settings import load_settings
+from clerk_app.services.station.settings import load_settings
+from clerk_app.services.supervision.centre_log import CentreLog, CentreSource, StationCentreSource
+from clerk_app.services.supervision.reports import (
+    LogFormat,
+    LogQuery,
+    LogScope,
+    ReportService,
+    ScopeKind,
+)
 
 EXIT_INCOMPLETE = 4
 

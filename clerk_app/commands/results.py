@@ -8,9 +8,9 @@ from datetime import date
 from clerk_app.app import Services
 from clerk_app.commands import EXIT_OK, SubParsers, services_for
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
-from clerk_app.services.owed import OwedService
-from clerk_app.services.ratings import RatingService
+from clerk_app.services.results.owed import OwedService
+from clerk_app.services.results.ratings import RatingService
+from clerk_app.services.station.context import Actor
 
 # The call list is printed as a window clerk sees it (phones masked); figures as a supervisor.
 LIST_ACTOR = Actor(user_id=0, username="cli", display_name="命令行", role="clerk")

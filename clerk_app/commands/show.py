@@ -7,7 +7,7 @@ import json
 
 from clerk_app.commands import EXIT_OK, SubParsers, services_for
 from clerk_app.i18n import _
-from clerk_app.services.show import ShowService, text_lines
+from clerk_app.services.intake.show import ShowService, text_lines
 
 
 def register(sub: SubParsers) -> None:

@@ -11,9 +11,9 @@ from clerk_app.commands import EXIT_NOT_SET_UP, EXIT_OK, SubParsers, services_fo
 from clerk_app.commands.access import PASSWORD_ENV, print_recovery_code
 from clerk_app.config import load_config
 from clerk_app.i18n import _
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.settings import CentreSettings, load_settings, save_settings
-from clerk_app.services.station_access import StationState, set_up, station_state
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.station.station_access import StationState, set_up, station_state
 
 
 def register(sub: SubParsers) -> None:
@@ -84,7 +84,7 @@ def _calendar_import(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from clerk_app.services.demo import generate_demo
+    from clerk_app.services.station.demo import generate_demo
 
     with services_for(args) as services:
         if not load_settings(services.ctx).configured:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from clerk_app.commands import EXIT_OK, SubParsers, services_for
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.services.village.offline import offline_state
 from clerk_app.services.village.point import StationKind, load_point, save_point
 from clerk_app.services.village.wiring import village_of

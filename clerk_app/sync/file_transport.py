@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
-from clerk_app.services.journal import audit
-from clerk_app.services.sync_store import StationSyncStore
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.journal import audit
+from clerk_app.services.station.sync_store import StationSyncStore
 from clerk_app.sync.page_upload import StationPages
 from clerk_app.sync.state import STATE_TOKEN
 from clerk_app.sync.sync_file import (

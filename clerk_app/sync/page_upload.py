@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from clerk_app.i18n import _
 from clerk_app.services.attachments.page_files import PageDamaged
 from clerk_app.services.attachments.service import AttachmentService
-from clerk_app.services.context import ServiceContext
+from clerk_app.services.station.context import ServiceContext
 from clerk_app.store.models import MaterialPage, PageFile
 from clerk_app.sync.api import PlatformError
 

@@ -27,17 +27,17 @@ from PySide6.QtWidgets import (
 from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.i18n import _
-from clerk_app.services.accounts import AccountError
 from clerk_app.services.attachments.normalize import AttachmentRefused
 from clerk_app.services.attachments.page_files import PageDamaged
 from clerk_app.services.attachments.service import AttachmentError
-from clerk_app.services.clock import ClockError
-from clerk_app.services.handover import ResultsError
-from clerk_app.services.intake import IntakeError
-from clerk_app.services.notices import NoticeError
-from clerk_app.services.permissions import PermissionDenied
-from clerk_app.services.reassign import ReassignError
-from clerk_app.services.reports import ReportError
+from clerk_app.services.intake.intake import IntakeError
+from clerk_app.services.intake.notices import NoticeError
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.permissions import PermissionDenied
+from clerk_app.services.supervision.accounts import AccountError
+from clerk_app.services.supervision.reassign import ReassignError
+from clerk_app.services.supervision.reports import ReportError
+from clerk_app.services.time_limits.clock import ClockError
 from clerk_app.services.village.batches import VillageError
 from clerk_app.store.database import DatabaseUnavailable
 from clerk_app.store.faults import FaultKind, KnownFault, known_fault

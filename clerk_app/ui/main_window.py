@@ -17,37 +17,37 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QVBoxL
 
 from clerk_app.app import Services
 from clerk_app.i18n import _
-from clerk_app.services import printability
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import ConfirmResult
-from clerk_app.services.permissions import Permission, allowed
-from clerk_app.services.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.intake import printability
+from clerk_app.services.intake.intake import ConfirmResult
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Permission, allowed
+from clerk_app.services.station.settings import CentreSettings, load_settings, save_settings
 from clerk_app.ui import keymap
-from clerk_app.ui.application_actions import ApplicationActions
-from clerk_app.ui.application_dialog import ApplicationDialog
-from clerk_app.ui.application_search import ApplicationSearchDialog
 from clerk_app.ui.attachments.pages_controller import IntakePageOwner, PagesController
 from clerk_app.ui.bundles.actions import bundle_actions
-from clerk_app.ui.catalogue_import import CatalogueImporter
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.intake.drafts_dialog import DraftRow, DraftsDialog
 from clerk_app.ui.intake.intake_controller import IntakeController
 from clerk_app.ui.intake.intake_page import IntakePage
 from clerk_app.ui.intake.matter_search import MatterSearchPanel
+from clerk_app.ui.lists.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 from clerk_app.ui.lookup_field import LookupField
-from clerk_app.ui.notice_flow import NoticeFlow
-from clerk_app.ui.rating_dialog import RatingDialog
+from clerk_app.ui.results.application_actions import ApplicationActions
+from clerk_app.ui.results.application_dialog import ApplicationDialog
+from clerk_app.ui.results.application_search import ApplicationSearchDialog
+from clerk_app.ui.results.notice_flow import NoticeFlow
+from clerk_app.ui.results.rating_dialog import RatingDialog
 from clerk_app.ui.scan_catcher import ScanCatcher, watched_by
-from clerk_app.ui.session import Session
-from clerk_app.ui.settings_dialog import SettingsDialog
-from clerk_app.ui.station_watch import StationWatch
-from clerk_app.ui.status_bar import StationStatusBar
-from clerk_app.ui.supervisor_menu import install_supervisor_menu
-from clerk_app.ui.sync_indicator import SYNC_NOW_KEY, SyncIndicator
-from clerk_app.ui.sync_worker import SyncClient
+from clerk_app.ui.station.catalogue_import import CatalogueImporter
+from clerk_app.ui.station.session import Session
+from clerk_app.ui.station.settings_dialog import SettingsDialog
+from clerk_app.ui.station.station_watch import StationWatch
+from clerk_app.ui.station.status_bar import StationStatusBar
+from clerk_app.ui.station.sync_indicator import SYNC_NOW_KEY, SyncIndicator
+from clerk_app.ui.station.sync_worker import SyncClient
+from clerk_app.ui.supervisor.supervisor_menu import install_supervisor_menu
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.village.menu import VillageMenu
-from clerk_app.ui.work_lists import DEADLINE_TAB, OWED_TAB, TODAY_TAB, WorkLists
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
             self._wire_sync(sync)
 
         self.taskman.read(services.matters.refresh, context=_("准备事项检索"))
-        # fonts for the printability check of typed names (services/printability.py), once
+        # fonts for the printability check of typed names (services/intake/printability.py), once
         # the window is up so that start-up does not wait for them
         warm_up = QTimer(self)  # a child: it goes with the window
         warm_up.setSingleShot(True)
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         sync.catalogue_changed.connect(self.search_panel.rerun)
 
     def _platform_settings(self) -> None:
-        from clerk_app.ui.platform_settings import PlatformSettingsDialog
+        from clerk_app.ui.station.platform_settings import PlatformSettingsDialog
 
         dialog = PlatformSettingsDialog(self.services.ctx.config, self.sync, self.taskman,
                                         self.actor, self)

@@ -12,19 +12,19 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from clerk_app.config import Config
 from clerk_app.documents.fonts import preload as preload_notice_fonts
 from clerk_app.i18n import _
-from clerk_app.services.settings import load_settings
-from clerk_app.services.station_access import Opened, StationState, station_state
+from clerk_app.services.station.settings import load_settings
+from clerk_app.services.station.station_access import Opened, StationState, station_state
 from clerk_app.store.database import DatabaseUnavailable
 from clerk_app.ui.errors import ErrorReporter, safe_traceback
 from clerk_app.ui.fonts import install_fonts
-from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.qt_locale import install_chinese
-from clerk_app.ui.recovery_dialog import RecoveryCodeDialog
-from clerk_app.ui.setup_dialog import SetupDialog
-from clerk_app.ui.single_instance import SingleInstance, bring_to_front
+from clerk_app.ui.station.login_dialog import LoginDialog
+from clerk_app.ui.station.recovery_dialog import RecoveryCodeDialog
+from clerk_app.ui.station.setup_dialog import SetupDialog
+from clerk_app.ui.station.single_instance import SingleInstance, bring_to_front
+from clerk_app.ui.station.sync_worker import station_sync
 from clerk_app.ui.supervisor import IdleLock
-from clerk_app.ui.sync_worker import station_sync
 from clerk_app.ui.taskman import TaskManager
 
 log = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """Village agent points: 代收 cases, hand-over batches, station kind; issue 11.
 
 Existing 代办员 accounts lose 受理/不予受理 (the role now 代收 only, see
-services/permissions.py); each is recorded in the audit log. The station kind (中心/代办点)
+services/station/permissions.py); each is recorded in the audit log. The station kind (中心/代办点)
 is set from the accounts: a station whose only counter accounts are agents is a 代办点.
 
 Revision ID: 0005

@@ -11,8 +11,8 @@ from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.services.attachments.normalize import ColourPolicy, PreparedPage, prepare_bytes
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from tests.attachments.samples import document_page
 from tests.platform.backoffice import BackOffice
 from tests.sync_station import bundled_matter, confirm_intake, make_clerk, register

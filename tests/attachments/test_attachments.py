@@ -24,9 +24,9 @@ from clerk_app.services.attachments.normalize import (
     prepare_file,
 )
 from clerk_app.services.attachments.service import AttachmentError
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import Role
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Role
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import AuditEntry, MaterialPage, OutboxEvent, PageFile
 from tests.attachments.samples import bomb_png, document_page, pdf_bytes, photo_jpeg

@@ -35,10 +35,10 @@ from sqlalchemy import event
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.reports import LogQuery, LogScope
-from clerk_app.services.settings import CentreSettings, save_settings
-from clerk_app.services.station_access import keys_path, sign_in
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.settings import CentreSettings, save_settings
+from clerk_app.services.station.station_access import keys_path, sign_in
+from clerk_app.services.supervision.reports import LogQuery, LogScope
 from clerk_app.store import database
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.conversion import convert_to_encrypted

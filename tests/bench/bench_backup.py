@@ -23,11 +23,11 @@ from pathlib import Path
 
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
-from clerk_app.services.audit_trail import AuditTrailService
-from clerk_app.services.backup import check_backup, swap_checked
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.demo import generate_demo
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.audit_trail import AuditTrailService
+from clerk_app.services.station.backup import check_backup, swap_checked
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.demo import generate_demo
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store import keys as key_store
 from clerk_app.store.backup import write_backup
 from clerk_app.store.cipher import DataKey

@@ -23,10 +23,10 @@ from clerk_app.app import open_services
 from clerk_app.config import Config
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from tests.bench.stats import median, percentile
 
 BUNDLE = "身后一件事"

@@ -36,9 +36,10 @@ from clerk_app.documents.daily_log import render_daily_log
 from clerk_app.documents.daily_log_xlsx import render_daily_log_xlsx
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.numbering import format_number
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.demo import generate_demo
-from clerk_app.services.reports import (
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.demo import generate_demo
+from clerk_app.services.station.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.supervision.reports import (
     FINISHED_STATUSES,
     OPEN_STATUSES,
     DailyLog,
@@ -50,7 +51,6 @@ from clerk_app.services.reports import (
     outcome_sequence,
     totals_of,
 )
-from clerk_app.services.settings import CentreSettings, load_settings, save_settings
 from clerk_app.store.models import Application, ApplicationMaterial, Decision, Visit
 from tests.bench.stats import median
 

@@ -42,8 +42,8 @@ from clerk_app.config import Config
 from clerk_app.domain.catalogue import Handling
 from clerk_app.domain.holiday_rules import statutory_holidays
 from clerk_app.domain.workdays import ClockPause, PauseKind, WorkCalendar
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store.models import Applicant, Application, ClockEvent, MatterRecord
 from tests.bench.bench_due_dates import OpenApplication, recompute_naive
 from tests.bench.stats import median

@@ -16,7 +16,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from clerk_app.services.search import MatterIndex, SearchEntry, syllables
+from clerk_app.services.intake.search import MatterIndex, SearchEntry, syllables
 from tests.bench.stats import median, percentile
 
 ROOT = Path(__file__).resolve().parents[2]

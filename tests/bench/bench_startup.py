@@ -33,8 +33,8 @@ import sys
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from clerk_app.config import Config
-from clerk_app.services.settings import load_settings
-from clerk_app.services.station_access import sign_in
+from clerk_app.services.station.settings import load_settings
+from clerk_app.services.station.station_access import sign_in
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.fonts import install_fonts
 from clerk_app.ui.main_window import MainWindow
@@ -57,9 +57,9 @@ taskman.shutdown(); services.close()
 def _prepare(data_dir: Path) -> None:
     """A station set up as the setup dialog does (key file, encrypted database) with a clerk."""
     from clerk_app.config import Config
-    from clerk_app.services.permissions import Role
-    from clerk_app.services.settings import CentreSettings
-    from clerk_app.services.station_access import set_up
+    from clerk_app.services.station.permissions import Role
+    from clerk_app.services.station.settings import CentreSettings
+    from clerk_app.services.station.station_access import set_up
 
     opened = set_up(Config(data_dir=data_dir), CentreSettings(
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001"),

@@ -27,7 +27,7 @@ import requests
 from sqlalchemy import func, select, update
 
 from clerk_app.app import Services
-from clerk_app.services.demo import generate_demo
+from clerk_app.services.station.demo import generate_demo
 from clerk_app.store.models import OutboxEvent
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.engine import Outcome, SyncEngine

@@ -13,8 +13,8 @@ from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.services.bundles.notice import BundleNoticeError, BundleNoticeService
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 
 NOW = datetime(2026, 12, 7, 9, 30)

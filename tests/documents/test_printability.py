@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from clerk_app.documents.fonts import missing_glyphs
-from clerk_app.services import printability
-from clerk_app.services.intake_form import IntakeForm, PersonInput, form_problems
+from clerk_app.services.intake import printability
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput, form_problems
 
 
 def test_the_ranges_answered_without_fonts_are_covered_by_the_fonts() -> None:

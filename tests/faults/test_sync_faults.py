@@ -29,8 +29,8 @@ from sqlalchemy import select
 from clerk_app.app import Services
 from clerk_app.domain.application import ApplicationStatus, apply_platform_status
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import Actor
-from clerk_app.services.sync_store import PLATFORM_STATUS
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.sync_store import PLATFORM_STATUS
 from clerk_app.store.models import Application, MatterRecord
 from clerk_app.sync.engine import Outcome, SyncEngine
 from tests.faults.proxy import Fault, FaultKind, FaultProxy
@@ -219,7 +219,7 @@ import random, sys
 from pathlib import Path
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.station_access import sign_in
+from clerk_app.services.station.station_access import sign_in
 from clerk_app.sync.engine import SyncEngine
 from tests.sync_station import PASSWORD, confirm_intake
 

@@ -12,9 +12,9 @@ from clerk_app.app import Services
 from clerk_app.domain.application import ApplicationStatus, apply_platform_status
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.reports import LogFormat, LogQuery, LogScope
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.reports import LogFormat, LogQuery, LogScope
 from clerk_app.store.models import Application
 from tests.documents.pdf_tools import pdf_text, require_poppler, squeezed
 
@@ -82,7 +82,7 @@ def test_figure_counts_bundles_finished_with_at_most_one_trip(
 
 
 def test_demo_writes_bundles_of_every_outcome_mix(services: Services, day: date) -> None:
-    from clerk_app.services.demo import generate_demo
+    from clerk_app.services.station.demo import generate_demo
     from clerk_app.store.models import BundleCase
 
     generate_demo(services, 10, 5, seed=3, bundles=20)

@@ -17,9 +17,9 @@ from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.numbering import format_number
 from clerk_app.services.bundles.form import BundleForm
 from clerk_app.services.bundles.service import BundleService, bundle_status
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import IntakeError
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake import IntakeError
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 from clerk_app.store.models import (
     Application,
     AuditEntry,
@@ -202,7 +202,7 @@ def test_handover_waits_for_the_last_unless_the_clerk_hands_over_early(
         at_counter: Services, clerk: Actor) -> None:
     from clerk_app.domain.handover import Collector, CollectorRole
     from clerk_app.services.bundles.handover import BundleHandoverService
-    from clerk_app.services.handover import ResultsError
+    from clerk_app.services.results.handover import ResultsError
 
     service = at_counter.bundles
     result = service.confirm(clerk, filled(service, service.start(clerk, birth(at_counter).code)))

@@ -18,10 +18,10 @@ from clerk_app.app import Services
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.numbering import format_number
 from clerk_app.domain.workdays import PauseKind
-from clerk_app.services.clock import ClockError
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import PermissionDenied
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied
+from clerk_app.services.time_limits.clock import ClockError
 from clerk_app.store.models import Application, AuditEntry, ClockEvent, OutboxEvent
 from tests.factories import catalogue_doc, matter_doc
 

@@ -16,8 +16,8 @@ from clerk_app.domain.calendar_import import CalendarImportError
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.holiday_rules import statutory_holidays
 from clerk_app.domain.workdays import PauseKind
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 from clerk_app.store.models import Application, AuditEntry
 from tests.factories import catalogue_doc, matter_doc
 

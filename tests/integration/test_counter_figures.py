@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, select
 from clerk_app.app import Services
 from clerk_app.domain.checklist import ApplicantType, MaterialEntry, MaterialState
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import Actor
-from clerk_app.services.figures import FiguresService
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.reports import LogQuery, LogScope, ReportService
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.figures import FiguresService
+from clerk_app.services.supervision.reports import LogQuery, LogScope, ReportService
 from clerk_app.store.database import Database
 from clerk_app.store.models import Applicant, Application, AuditEntry, User
 from clerk_app.sync.api import StatusChange

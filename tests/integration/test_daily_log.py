@@ -25,19 +25,19 @@ from clerk_app.documents.daily_log import render_daily_log
 from clerk_app.documents.daily_log_xlsx import COLUMNS, render_daily_log_xlsx
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.masking import mask_name
-from clerk_app.services.centre_log import CentreLog, PlatformCentreSource
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.demo import generate_demo
-from clerk_app.services.figures import FiguresService
-from clerk_app.services.journal import audit
-from clerk_app.services.reports import (
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.demo import generate_demo
+from clerk_app.services.station.journal import audit
+from clerk_app.services.station.settings import CentreSettings, save_settings
+from clerk_app.services.supervision.centre_log import CentreLog, PlatformCentreSource
+from clerk_app.services.supervision.figures import FiguresService
+from clerk_app.services.supervision.reports import (
     FINISHED_STATUSES,
     HANDLING_LABELS,
     LogQuery,
     LogScope,
     ReportService,
 )
-from clerk_app.services.settings import CentreSettings, save_settings
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import Applicant, Application, AuditEntry, Visit
 from clerk_app.sync.adapter import ClerkSyncV1Adapter

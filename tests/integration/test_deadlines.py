@@ -10,10 +10,10 @@ import pytest
 from clerk_app.app import Services
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.workdays import DueStatus, PauseKind
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import load_settings, save_settings
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import load_settings, save_settings
 from tests.factories import catalogue_doc, matter_doc
 
 CODE = "510104-MZ-0001"  # 20 working days

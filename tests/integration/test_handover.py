@@ -30,13 +30,13 @@ from clerk_app.domain.handover import (
 )
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.domain.numbering import format_number
-from clerk_app.services.context import Actor
-from clerk_app.services.handover import HandoverService, ResultsError
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.owed import OwedService
-from clerk_app.services.permissions import PermissionDenied
-from clerk_app.services.postal import PostalService
-from clerk_app.services.ratings import RatingService
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.results.handover import HandoverService, ResultsError
+from clerk_app.services.results.owed import OwedService
+from clerk_app.services.results.postal import PostalService
+from clerk_app.services.results.ratings import RatingService
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied
 from clerk_app.store.models import Application, AuditEntry, HandoverRecord, OutboxEvent, Visit
 from tests.conftest import TEST_PASSWORD
 from tests.documents.pdf_tools import pdf_text, require_poppler, squeezed

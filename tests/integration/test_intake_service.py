@@ -13,10 +13,10 @@ from clerk_app.domain.catalogue import CatalogueError
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
 from clerk_app.domain.numbering import parse_number
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import IntakeError
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.permissions import PermissionDenied, Role
+from clerk_app.services.intake.intake import IntakeError
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied, Role
 from clerk_app.store.models import (
     Application,
     AuditEntry,

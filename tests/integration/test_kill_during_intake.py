@@ -15,9 +15,9 @@ from sqlalchemy import func, select
 
 from clerk_app.app import open_services
 from clerk_app.config import Config
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.intake_form import IntakeForm
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store.models import Application, AuditEntry, Decision, Draft, OutboxEvent, Visit
 from tests.factories import catalogue_doc, matter_doc
 
@@ -30,8 +30,8 @@ from pathlib import Path
 from clerk_app.app import open_services
 from clerk_app.config import Config
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.context import Actor
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 
 services = open_services(Config(data_dir=Path(sys.argv[1])), load_sample=False, log_to_file=False)
 clerk = services.accounts.sign_in("zhangli", "counter2026")
@@ -56,7 +56,7 @@ def _prepare(data_dir: Path) -> None:
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001"),
         first_setup=True)
     admin = services.accounts.create_first_admin("admin", "王管理", "counter2026")
-    from clerk_app.services.permissions import Role
+    from clerk_app.services.station.permissions import Role
 
     services.accounts.create(admin, "zhangli", "张丽", "counter2026", Role.CLERK, "民生事务")
     services.catalogue.import_document(admin, catalogue_doc(matter_doc(code="510104-MZ-0001")))

@@ -19,10 +19,10 @@ from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.domain.remedy import LICENCE_REFUSAL_BASIS, refusal_basis
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.serials import serial_prefix
-from clerk_app.services.settings import load_settings, save_settings
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.intake.serials import serial_prefix
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.settings import load_settings, save_settings
 from tests.factories import catalogue_doc, matter_doc
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None,

@@ -17,10 +17,10 @@ from clerk_app.app import Services
 from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.decision import Refusal, RefusalGround
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.notices import NoticeError
-from clerk_app.services.permissions import PermissionDenied, Role
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.intake.notices import NoticeError
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied, Role
 from clerk_app.store.models import AuditEntry, Decision
 from tests.conftest import TEST_PASSWORD
 from tests.factories import catalogue_doc, matter_doc

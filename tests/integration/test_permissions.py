@@ -25,11 +25,10 @@ from clerk_app.config import Config
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.domain.workdays import PauseKind
-from clerk_app.services.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, AccountError
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.notices import NoticeError
-from clerk_app.services.permissions import (
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.intake.notices import NoticeError
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import (
     ROLE_PERMISSIONS,
     Permission,
     PermissionDenied,
@@ -37,9 +36,10 @@ from clerk_app.services.permissions import (
     allowed,
     require,
 )
-from clerk_app.services.reassign import ReassignError, ReassignService
-from clerk_app.services.reports import LogQuery, LogScope, ReportService
-from clerk_app.services.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.station.settings import CentreSettings, load_settings, save_settings
+from clerk_app.services.supervision.accounts import LOCK_MINUTES, MAX_FAILED_LOGINS, AccountError
+from clerk_app.services.supervision.reassign import ReassignError, ReassignService
+from clerk_app.services.supervision.reports import LogQuery, LogScope, ReportService
 from clerk_app.services.village.wiring import village_of
 from clerk_app.store.models import Application, AuditEntry, OutboxEvent, User
 from tests.conftest import TEST_PASSWORD

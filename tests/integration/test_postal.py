@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.handover import ResultItem
-from clerk_app.services.context import Actor
-from clerk_app.services.handover import ResultsError
-from clerk_app.services.permissions import PermissionDenied
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied
 from clerk_app.store.models import Application, AuditEntry, OutboxEvent
 from tests.integration.test_handover import (
     APPLICANT,

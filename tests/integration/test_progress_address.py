@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from clerk_app.app import Services
 from clerk_app.domain.check_code import check_code, decode_secret, encode_secret
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.progress_link import NoticeProgress, notice_progress
-from clerk_app.services.settings import load_settings, save_settings
+from clerk_app.services.intake.progress_link import NoticeProgress, notice_progress
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import load_settings, save_settings
 from clerk_app.sync.api import PlatformAdapter, PlatformRejected
 from clerk_app.sync.engine import SyncEngine, adapter_factory
 from clerk_app.sync.progress_address import (

@@ -17,9 +17,9 @@ from clerk_app.domain.rating import (
     follow_up_due,
 )
 from clerk_app.domain.workdays import WorkCalendar
-from clerk_app.services.context import Actor
-from clerk_app.services.handover import ResultsError
-from clerk_app.services.permissions import PermissionDenied
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied
 from clerk_app.store.models import FollowUp, OutboxEvent, Rating
 from tests.integration.test_handover import (
     APPLICANT,

@@ -15,8 +15,8 @@ from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.domain.numbering import format_number
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 from tests.conftest import TEST_PASSWORD
 
 NOW = datetime(2026, 12, 7, 9, 30)

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import IntakeError
+from clerk_app.services.intake.intake import IntakeError
+from clerk_app.services.station.context import Actor
 from clerk_app.store.models import Application, OutboxEvent
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import PlatformAdapter, PlatformRejected, PushResult

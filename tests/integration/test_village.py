@@ -18,11 +18,11 @@ from clerk_app.domain.checklist import MaterialEntry, MaterialState, applies
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_name
 from clerk_app.domain.village import parse_batch_number
-from clerk_app.services.context import Actor
-from clerk_app.services.handover import ResultsError
-from clerk_app.services.intake_form import IntakeForm, PersonInput
-from clerk_app.services.notices import NoticeError
-from clerk_app.services.permissions import PermissionDenied, Role
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
+from clerk_app.services.intake.notices import NoticeError
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import PermissionDenied, Role
 from clerk_app.services.village.point import PointSettings, save_point
 from clerk_app.services.village.wiring import village_of
 from clerk_app.store.models import Application, AuditEntry

@@ -12,9 +12,9 @@ from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
 from clerk_app.domain.checklist import MaterialEntry, MaterialState, applies
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import Role
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Role
 from clerk_app.services.village.offline import offline_state
 from clerk_app.services.village.point import load_point, save_point
 from clerk_app.services.village.wiring import village_of

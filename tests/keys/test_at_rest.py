@@ -15,10 +15,9 @@ from sqlalchemy import func, select, text
 from clerk_app.app import Services
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople, FakePerson
-from clerk_app.services.accounts import AccountError
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings
-from clerk_app.services.station_access import (
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings
+from clerk_app.services.station.station_access import (
     StationState,
     keys_path,
     recover,
@@ -26,6 +25,7 @@ from clerk_app.services.station_access import (
     sign_in,
     station_state,
 )
+from clerk_app.services.supervision.accounts import AccountError
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import (
     Database,
@@ -311,7 +311,7 @@ def test_machine_copy_off_removes_it(station: tuple[Config, Services, str],
 
 def test_a_missing_database_beside_a_key_file_is_said_not_recreated(
         station: tuple[Config, Services, str]) -> None:
-    from clerk_app.services.station_access import DatabaseMissing
+    from clerk_app.services.station.station_access import DatabaseMissing
 
     config, services, _code = station
     services.close()

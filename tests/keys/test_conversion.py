@@ -15,11 +15,16 @@ from sqlalchemy import func, select, text
 
 from clerk_app.app import open_services
 from clerk_app.config import Config
-from clerk_app.services.accounts import AccountError
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings, save_settings
-from clerk_app.services.station_access import StationState, keys_path, sign_in, station_state
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings, save_settings
+from clerk_app.services.station.station_access import (
+    StationState,
+    keys_path,
+    sign_in,
+    station_state,
+)
+from clerk_app.services.supervision.accounts import AccountError
 from clerk_app.store.backup import is_plain_backup
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import Database, backup_database, is_plain_sqlite

@@ -21,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
 from clerk_app.config import load_config
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import CertificateProblem, PlatformError
 from clerk_app.sync.transport import (
@@ -32,7 +32,7 @@ from clerk_app.sync.transport import (
     pin_failure,
     spki_pin,
 )
-from clerk_app.ui.platform_settings import url_problem
+from clerk_app.ui.station.platform_settings import url_problem
 from tests.conftest import TEST_PASSWORD
 
 

@@ -24,8 +24,8 @@ from clerk_app.domain.checklist import MaterialEntry, MaterialState, applies
 from clerk_app.domain.fake_people import FakePeople, FakePerson
 from clerk_app.domain.handover import Collector, CollectorRole
 from clerk_app.domain.masking import mask_id_number, mask_name, mask_phone
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
 from clerk_app.sync.engine import SyncEngine
 from clerk_app.sync.progress_address import STATE_PROGRESS_SECRET, STATE_PROGRESS_URL
 from clerk_app.sync.state import STATE_TOKEN

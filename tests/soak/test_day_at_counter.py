@@ -28,12 +28,12 @@ from pytestqt.qtbot import QtBot
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople, FakePerson
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
-from clerk_app.ui.handover_dialog import HandoverDialog
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.results.handover_dialog import HandoverDialog
 from tests.conftest import TEST_PASSWORD, station_key
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform, start_platform

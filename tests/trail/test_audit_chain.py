@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
 from clerk_app.domain.audit_chain import GENESIS, ChainFields, link
-from clerk_app.services.audit_trail import AuditTrailService
-from clerk_app.services.context import Actor
+from clerk_app.services.station.audit_trail import AuditTrailService
+from clerk_app.services.station.context import Actor
 from clerk_app.store.database import Database, _alembic_config, make_engine
 from clerk_app.store.models import AuditEntry
 from tests.conftest import TEST_PASSWORD
@@ -111,7 +111,7 @@ def test_migration_chains_existing_entries(tmp_path: Path) -> None:
                 first.id, first.at, None, "system", "settings_saved", "settings", "",
                 None, {"centre_name": "青石镇便民服务中心"}), GENESIS)
             assert entries[1].prev_hash == first.hash
-        from clerk_app.services.audit_trail import verify_session
+        from clerk_app.services.station.audit_trail import verify_session
 
         with db.reading() as session:
             report = verify_session(session)
@@ -123,8 +123,8 @@ def test_migration_chains_existing_entries(tmp_path: Path) -> None:
 def test_many_entries_in_one_transaction_and_in_the_next(services: Services) -> None:
     from datetime import datetime
 
-    from clerk_app.services.context import SYSTEM_ACTOR
-    from clerk_app.services.journal import audit
+    from clerk_app.services.station.context import SYSTEM_ACTOR
+    from clerk_app.services.station.journal import audit
 
     for round_ in range(2):
         with services.ctx.db.transaction() as session:

@@ -18,10 +18,10 @@ from clerk_app.app import Services
 from clerk_app.cli import main as cli_main
 from clerk_app.config import Config
 from clerk_app.domain.fake_people import FakePeople
-from clerk_app.services import backup as backup_service
-from clerk_app.services.audit_trail import verify_session
-from clerk_app.services.backup import BackupService, restore_database
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station import backup as backup_service
+from clerk_app.services.station.audit_trail import verify_session
+from clerk_app.services.station.backup import BackupService, restore_database
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
 from clerk_app.store.backup import (
     CHUNK_BYTES,
     DAILY,

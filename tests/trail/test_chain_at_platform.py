@@ -13,8 +13,8 @@ from sqlalchemy import select, update
 
 from clerk_app.app import Services
 from clerk_app.domain.audit_chain import ChainFields, link
-from clerk_app.services.audit_trail import AuditTrailService
-from clerk_app.services.context import Actor
+from clerk_app.services.station.audit_trail import AuditTrailService
+from clerk_app.services.station.context import Actor
 from clerk_app.store.database import Database
 from clerk_app.store.models import AuditEntry, OutboxEvent
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory

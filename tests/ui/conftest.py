@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.scan_catcher import ScanCatcher
 

@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from clerk_app.app import Services
-from clerk_app.services.backup import BackupService
-from clerk_app.services.context import Actor
+from clerk_app.services.station.backup import BackupService
+from clerk_app.services.station.context import Actor
 from clerk_app.store.backup import read_header
 from clerk_app.store.models import AuditEntry
-from clerk_app.ui.backup_dialog import BackupDialog
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.station.backup_dialog import BackupDialog
 from tests.ui.conftest import idle
 
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store.models import Application, BundleCase, OutboxEvent
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
 from clerk_app.ui.bundles.intake_dialog import BundleIntakeDialog

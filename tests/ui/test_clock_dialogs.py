@@ -14,11 +14,12 @@ from sqlalchemy import select
 from clerk_app.app import Services
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.workdays import DueStatus, PauseKind
-from clerk_app.services.context import Actor
-from clerk_app.services.deadlines import DeadlineRow, DeferredMaterial
-from clerk_app.services.intake_form import PersonInput
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.time_limits.deadlines import DeadlineRow, DeferredMaterial
 from clerk_app.store.models import ClockEvent
-from clerk_app.ui.clock_dialogs import (
+from clerk_app.ui.lists.due_format import due_cell, due_sort_value
+from clerk_app.ui.results.clock_dialogs import (
     ClockDialog,
     ExtensionDialog,
     ExtensionRequest,
@@ -27,7 +28,6 @@ from clerk_app.ui.clock_dialogs import (
     ResumeRequest,
     SpecialPauseDialog,
 )
-from clerk_app.ui.due_format import due_cell, due_sort_value
 from tests.factories import catalogue_doc, matter_doc
 from tests.ui.conftest import focused, press, type_text
 

@@ -10,10 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
 from clerk_app.domain.checklist import MaterialEntry, MaterialState
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.permissions import Role
-from clerk_app.services.reassign import ReassignError, ReassignService
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.supervision.reassign import ReassignError, ReassignService
 from clerk_app.ui.main_window import MainWindow
 from tests.conftest import TEST_PASSWORD
 from tests.factories import catalogue_doc, matter_doc

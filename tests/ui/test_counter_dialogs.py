@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clerk_app.domain.application import ApplicationStatus
-from clerk_app.services.context import Actor
-from clerk_app.ui.application_dialog import Action
-from clerk_app.ui.handover_dialog import HandoverDialog
+from clerk_app.services.station.context import Actor
+from clerk_app.ui.results.application_dialog import Action
+from clerk_app.ui.results.handover_dialog import HandoverDialog
 from tests.integration.test_handover import APPLICANT, Results, back_office_decides, take_in
 from tests.integration.test_handover import svc as svc  # noqa: F401 (fixture)
 from tests.ui.conftest import WindowFactory, focused, idle, press, type_text

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
-from clerk_app.services.accounts import AccountError
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.accounts import AccountError
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.session import ChangePasswordDialog, SwitchUserDialog
+from clerk_app.ui.station.session import ChangePasswordDialog, SwitchUserDialog
 from tests.conftest import TEST_PASSWORD
 from tests.ui.conftest import idle, press
 from tests.ui.test_intake_window import choose_dibao

@@ -9,13 +9,13 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.permissions import Role
-from clerk_app.services.serials import serial_prefix
-from clerk_app.services.settings import load_settings, save_settings
-from clerk_app.services.windows import known_windows
+from clerk_app.services.intake.serials import serial_prefix
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import load_settings, save_settings
+from clerk_app.services.supervision.windows import known_windows
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.settings_dialog import SettingsDialog
+from clerk_app.ui.station.settings_dialog import SettingsDialog
 from clerk_app.ui.supervisor import AccountsDialog
 from tests.conftest import TEST_PASSWORD
 from tests.ui.conftest import idle

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 
 from clerk_app.app import Services
 from clerk_app.config import Config
-from clerk_app.services.context import Actor
-from clerk_app.services.settings import load_settings
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.settings import load_settings
 from clerk_app.store.models import MatterRecord
 from clerk_app.ui.errors import ErrorReporter
-from clerk_app.ui.login_dialog import LoginDialog
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.setup_dialog import SetupDialog, split_windows
+from clerk_app.ui.station.login_dialog import LoginDialog
+from clerk_app.ui.station.setup_dialog import SetupDialog, split_windows
 from clerk_app.ui.taskman import TaskManager
 from tests.conftest import TEST_PASSWORD
 from tests.ui.conftest import idle, press, type_text

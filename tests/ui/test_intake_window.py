@@ -12,8 +12,8 @@ from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
 from clerk_app.store.models import Application, AuditEntry, Decision, Draft, OutboxEvent
-from clerk_app.ui.application_dialog import Action
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.results.application_dialog import Action
 from tests.ui.conftest import VALID_ID, close_notice, focused, idle, press, type_text
 
 K = Qt.Key

@@ -21,8 +21,8 @@ from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.handover import CollectorRole
-from clerk_app.services.context import SYSTEM_ACTOR
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR
+from clerk_app.services.station.settings import CentreSettings, save_settings
 from clerk_app.store.models import (
     Application,
     AuditEntry,
@@ -32,9 +32,9 @@ from clerk_app.store.models import (
     Visit,
 )
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
-from clerk_app.ui.application_dialog import Action
-from clerk_app.ui.handover_dialog import HandoverDialog
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.results.application_dialog import Action
+from clerk_app.ui.results.handover_dialog import HandoverDialog
 from tests.integration.test_handover import AGENT
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform

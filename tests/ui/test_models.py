@@ -9,10 +9,10 @@ from pytestqt.modeltest import ModelTester
 
 from clerk_app.app import Services
 from clerk_app.domain.checklist import ApplicantType, ChecklistContext, MaterialEntry, MaterialState
-from clerk_app.services.lookup import ApplicationRow
+from clerk_app.services.intake.lookup import ApplicationRow
 from clerk_app.ui.intake.checklist_model import ChecklistModel, Column, allowed_states
 from clerk_app.ui.intake.matter_search import CODE_ROLE, MatterResultsModel
-from clerk_app.ui.today_list import TodayModel
+from clerk_app.ui.lists.today_list import TodayModel
 
 
 def dibao(services: Services):  # type: ignore[no-untyped-def]

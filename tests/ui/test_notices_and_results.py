@@ -15,18 +15,18 @@ from sqlalchemy import select
 from clerk_app.app import Services
 from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.domain.application import ApplicationStatus
-from clerk_app.services.context import Actor
-from clerk_app.services.notices import RenderedNotice
-from clerk_app.services.settings import load_settings
+from clerk_app.services.intake.notices import RenderedNotice
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.settings import load_settings
 from clerk_app.store.models import AuditEntry, ClockEvent
-from clerk_app.ui import pdf_print
-from clerk_app.ui.application_dialog import Action
-from clerk_app.ui.deadline_list import DeadlineModel
-from clerk_app.ui.handover_dialog import HandoverDialog
+from clerk_app.ui.lists.deadline_list import DeadlineModel
+from clerk_app.ui.lists.today_list import TodayModel
+from clerk_app.ui.lists.work_lists import DEADLINE_TAB
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.notice_preview import NoticePreviewDialog
-from clerk_app.ui.today_list import TodayModel
-from clerk_app.ui.work_lists import DEADLINE_TAB
+from clerk_app.ui.results import pdf_print
+from clerk_app.ui.results.application_dialog import Action
+from clerk_app.ui.results.handover_dialog import HandoverDialog
+from clerk_app.ui.results.notice_preview import NoticePreviewDialog
 from tests.documents.pdf_tools import pdf_text, require_poppler, squeezed
 from tests.integration.test_handover import APPLICANT, Results, back_office_decides, take_in
 from tests.integration.test_handover import svc as svc  # noqa: F401 (fixture)

@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from clerk_app.sync.engine import SyncEngine, adapter_factory
 from clerk_app.sync.registration import register_station
-from clerk_app.ui.sync_worker import SyncWorker
+from clerk_app.ui.station.sync_worker import SyncWorker
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform
 from tests.sync_station import open_station

@@ -15,14 +15,14 @@ from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.handover import CollectorRole
 from clerk_app.domain.rating import RatingItem, RatingLevel, SkipReason
-from clerk_app.services.context import Actor
-from clerk_app.services.notices import RenderedNotice
+from clerk_app.services.intake.notices import RenderedNotice
+from clerk_app.services.station.context import Actor
 from clerk_app.store.models import Application, FollowUp, Rating
 from clerk_app.ui.errors import ErrorReporter
-from clerk_app.ui.handover_dialog import HandoverDialog
-from clerk_app.ui.owed_list import OwedList
-from clerk_app.ui.postal_dialog import PostalDialog
-from clerk_app.ui.rating_dialog import RatingDialog
+from clerk_app.ui.lists.owed_list import OwedList
+from clerk_app.ui.results.handover_dialog import HandoverDialog
+from clerk_app.ui.results.postal_dialog import PostalDialog
+from clerk_app.ui.results.rating_dialog import RatingDialog
 from clerk_app.ui.taskman import TaskManager
 from tests.documents.pdf_tools import pdf_text, require_poppler, squeezed
 from tests.integration.test_handover import (

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from clerk_app.app import Services
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.masking import mask_id_number, mask_phone
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.store.models import Draft
-from clerk_app.ui.application_dialog import Action, ApplicationDialog
-from clerk_app.ui.application_search import ApplicationSearchDialog, SearchResultsModel
 from clerk_app.ui.main_window import MainWindow
+from clerk_app.ui.results.application_dialog import Action, ApplicationDialog
+from clerk_app.ui.results.application_search import ApplicationSearchDialog, SearchResultsModel
 from tests.integration.test_handover import APPLICANT, Results, take_in
 from tests.integration.test_handover import svc as svc  # noqa: F401 (fixture)
 from tests.ui.conftest import WindowFactory, focused, idle, press, settle, type_text

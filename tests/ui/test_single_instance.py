@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
-from clerk_app.ui.single_instance import SingleInstance, bring_to_front
+from clerk_app.ui.station.single_instance import SingleInstance, bring_to_front
 
 app = QApplication([])
 instance = SingleInstance(Path(sys.argv[1]))

@@ -8,11 +8,11 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from clerk_app.config import Config
-from clerk_app.services.settings import CentreSettings
-from clerk_app.services.station_access import set_up
+from clerk_app.services.station.settings import CentreSettings
+from clerk_app.services.station.station_access import set_up
 from clerk_app.store.database import is_plain_sqlite
-from clerk_app.ui.login_dialog import LoginDialog
-from clerk_app.ui.recovery_dialog import RecoverDialog, RecoveryCodeDialog
+from clerk_app.ui.station.login_dialog import LoginDialog
+from clerk_app.ui.station.recovery_dialog import RecoverDialog, RecoveryCodeDialog
 from tests.keys.test_conversion import make_plain_station
 
 PASSWORD = "admin2026x"

@@ -18,13 +18,13 @@ from sqlalchemy import select
 
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
-from clerk_app.services.context import SYSTEM_ACTOR, Actor
-from clerk_app.services.demo import DEMO_PASSWORD, generate_demo
-from clerk_app.services.figures import FiguresService
-from clerk_app.services.permissions import Role
-from clerk_app.services.reassign import ReassignService
-from clerk_app.services.reports import LogQuery, LogScope, ReportService
-from clerk_app.services.settings import CentreSettings, save_settings
+from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
+from clerk_app.services.station.demo import DEMO_PASSWORD, generate_demo
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import CentreSettings, save_settings
+from clerk_app.services.supervision.figures import FiguresService
+from clerk_app.services.supervision.reassign import ReassignService
+from clerk_app.services.supervision.reports import LogQuery, LogScope, ReportService
 from clerk_app.store.models import Application, User
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.supervisor import AccountsDialog, HandoverDialog, IdleLock, SupervisorScreen

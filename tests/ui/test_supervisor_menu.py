@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.supervisor_menu import SupervisorWindow
+from clerk_app.ui.supervisor.supervisor_menu import SupervisorWindow
 
 
 def _menu_actions(window: MainWindow) -> dict[str, bool]:

@@ -13,14 +13,14 @@ from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from clerk_app.app import Services
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.sync.backoff import Backoff
 from clerk_app.sync.engine import SyncEngine, SyncReport, adapter_factory
 from clerk_app.sync.registration import register_station
 from clerk_app.sync.state import Phase, SyncState
 from clerk_app.ui.main_window import MainWindow
-from clerk_app.ui.sync_indicator import SyncIndicator
-from clerk_app.ui.sync_worker import SyncClient
+from clerk_app.ui.station.sync_indicator import SyncIndicator
+from clerk_app.ui.station.sync_worker import SyncClient
 from tests.faults.proxy import Fault, FaultProxy
 from tests.platform.backoffice import BackOffice
 from tests.sync_station import bundled_matter, confirm_intake, make_clerk, open_station, register

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from clerk_app.services.accounts import AccountError
-from clerk_app.services.intake_form import IntakeForm
+from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.supervision.accounts import AccountError
 from clerk_app.ui.errors import ErrorReporter, ProgramErrorDialog, safe_traceback
 from clerk_app.ui.intake import draft_keeper
 from clerk_app.ui.intake.draft_keeper import DraftSlot

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.village import parse_batch_number
-from clerk_app.services.permissions import Role
+from clerk_app.services.station.permissions import Role
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import Application, AuditEntry
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory

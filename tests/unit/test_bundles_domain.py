@@ -22,7 +22,7 @@ from clerk_app.domain.catalogue import CatalogueError, Matter, TimeLimit
 from clerk_app.domain.checklist import ChecklistContext, MaterialEntry, MaterialState
 from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
 from clerk_app.domain.workdays import WorkCalendar
-from clerk_app.services.catalogue import validate_document
+from clerk_app.services.station.catalogue import validate_document
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "catalogue" / "sample_catalogue.json"
 TODAY = dt.date(2026, 12, 7)  # a Monday

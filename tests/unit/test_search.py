@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clerk_app.services.search import MatterIndex, SearchEntry
+from clerk_app.services.intake.search import MatterIndex, SearchEntry
 
 ENTRIES = [
     SearchEntry("510104-MZ-0001", "最低生活保障申请", keywords=("低保",)),

@@ -28,9 +28,9 @@ from clerk_app.services.attachments.normalize import (
     human_size,
 )
 from clerk_app.services.attachments.page_files import PageFiles
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, allowed, require
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, allowed, require
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.models import Application, ApplicationMaterial, Draft, MaterialPage, PageFile
 

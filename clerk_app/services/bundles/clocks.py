@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.bundles import due_dates, merge, parse_bundle
 from clerk_app.domain.workdays import WorkCalendar
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.context import Actor
-from clerk_app.services.journal import audit
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.journal import audit
 from clerk_app.store.models import Application, BundleCase, BundleDefinition
 
 log = logging.getLogger(__name__)

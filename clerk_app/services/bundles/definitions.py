@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.bundles import Bundle, parse_bundle, parse_bundles
 from clerk_app.domain.catalogue import CatalogueError, Matter
 from clerk_app.i18n import _
-from clerk_app.services.context import ServiceContext
-from clerk_app.services.search import SearchEntry, syllables
+from clerk_app.services.intake.search import SearchEntry, syllables
+from clerk_app.services.station.context import ServiceContext
 from clerk_app.store.models import BundleDefinition
 
 

@@ -18,9 +18,9 @@ from clerk_app.domain.checklist import MaterialEntry, MaterialState
 from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.services.bundles.form import BundleForm
-from clerk_app.services.context import Actor
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.settings import load_settings
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.settings import load_settings
 
 MIXES = ("all_accepted", "with_optional", "one_missing", "one_refused", "missing_and_refused")
 _REFUSAL = Refusal(RefusalGround.NOT_ELIGIBLE, "申请人不符合该事项的受理条件（演示）",

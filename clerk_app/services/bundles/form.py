@@ -7,7 +7,7 @@ from typing import Any
 
 from clerk_app.domain.checklist import ApplicantType, ChecklistContext, MaterialEntry
 from clerk_app.domain.decision import Refusal, RefusalGround
-from clerk_app.services.intake_form import IntakeForm, PersonInput
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput
 
 
 @dataclass(frozen=True)

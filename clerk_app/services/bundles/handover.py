@@ -26,11 +26,11 @@ from clerk_app.domain.handover import (
 from clerk_app.domain.identity import normalize_number
 from clerk_app.i18n import _
 from clerk_app.services.bundles.service import BundleService
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.handover import HandoverService, ResultsError, trip_visit
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, require
-from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.results.handover import HandoverService, ResultsError, trip_visit
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, require
+from clerk_app.services.station.snapshot import application_snapshot
 from clerk_app.store.models import Application, BundleCase, HandoverRecord
 
 

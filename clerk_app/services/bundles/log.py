@@ -16,8 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from clerk_app.i18n import _
-from clerk_app.services.context import ServiceContext
-from clerk_app.services.reports import FINISHED_STATUSES, LogRow, masked_applicant
+from clerk_app.services.station.context import ServiceContext
+from clerk_app.services.supervision.reports import FINISHED_STATUSES, LogRow, masked_applicant
 from clerk_app.store.models import Application, BundleCase
 
 DONE = frozenset(FINISHED_STATUSES) | {"refused"}

@@ -20,13 +20,13 @@ from clerk_app.domain.decision import Outcome
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.i18n import _
 from clerk_app.services.bundles.service import BundleService
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.journal import audit
-from clerk_app.services.permissions import Permission, require
-from clerk_app.services.progress_link import notice_progress
-from clerk_app.services.serials import next_serial
-from clerk_app.services.settings import CentreSettings, load_settings
+from clerk_app.services.intake.progress_link import notice_progress
+from clerk_app.services.intake.serials import next_serial
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit
+from clerk_app.services.station.permissions import Permission, require
+from clerk_app.services.station.settings import CentreSettings, load_settings
 from clerk_app.store.models import Application, BundleCase, User
 
 log = logging.getLogger(__name__)

@@ -37,14 +37,19 @@ from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 from clerk_app.services.bundles.definitions import BundleCatalogue
 from clerk_app.services.bundles.form import BundleForm
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.intake import Assessment, IntakeError, IntakeService, _next_number
-from clerk_app.services.intake_form import FieldProblem, IntakeForm, PersonInput, form_problems
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, require
-from clerk_app.services.settings import load_settings
-from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService, _next_number
+from clerk_app.services.intake.intake_form import (
+    FieldProblem,
+    IntakeForm,
+    PersonInput,
+    form_problems,
+)
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, require
+from clerk_app.services.station.settings import load_settings
+from clerk_app.services.station.snapshot import application_snapshot
 from clerk_app.store.models import (
     Application,
     ApplicationMaterial,

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.masking import mask_id_number
 from clerk_app.i18n import _
-from clerk_app.services.application_view import ApplicationDetails, ApplicationViewService
 from clerk_app.services.bundles.service import BundleService, bundle_status
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.handover import ResultsError
-from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.intake.application_view import ApplicationDetails, ApplicationViewService
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.permissions import Permission, allowed
 from clerk_app.store.models import BundleCase
 
 STATUS_LABELS = {"finished": _("已全部办结"), "correction": _("待补正"), "open": _("办理中")}

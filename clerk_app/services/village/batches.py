@@ -18,11 +18,11 @@ from clerk_app.domain.numbering import parse_number
 from clerk_app.domain.village import format_batch_number, parse_batch_number, transit_overdue
 from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, allowed, require
-from clerk_app.services.settings import load_settings
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, allowed, require
+from clerk_app.services.station.settings import load_settings
 from clerk_app.services.village.errors import VillageError
 from clerk_app.services.village.point import load_point
 from clerk_app.services.village.powers import require_any

@@ -19,11 +19,11 @@ from clerk_app.domain.numbering import parse_number
 from clerk_app.domain.village import parse_batch_number, transit_overdue
 from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.intake_form import PersonInput
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, allowed, require
-from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, allowed, require
+from clerk_app.services.station.snapshot import application_snapshot
 from clerk_app.services.village.batches import VillageError
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import (
@@ -107,7 +107,7 @@ def _person(session: Session, data: dict[str, Any] | None, now: datetime) -> App
                          doc_number=_text(data.get("doc_number")),
                          phone=_text(data.get("phone")), address=_text(data.get("address")),
                          legal_representative=_text(data.get("legal_representative")))
-    from clerk_app.services.intake import _upsert_person  # the same rule as at the counter
+    from clerk_app.services.intake.intake import _upsert_person  # the same rule as at the counter
 
     return _upsert_person(session, person, _text(data.get("kind")) or "natural_person", now)
 

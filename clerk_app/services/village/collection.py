@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.application import ApplicationStatus, move
 from clerk_app.domain.village import appearance_lines
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.intake import Assessment, IntakeError, IntakeService, _next_number
-from clerk_app.services.intake_form import IntakeForm
-from clerk_app.services.journal import audit, emit
-from clerk_app.services.permissions import Permission, require
-from clerk_app.services.settings import load_settings
-from clerk_app.services.snapshot import application_snapshot
+from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService, _next_number
+from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit, emit
+from clerk_app.services.station.permissions import Permission, require
+from clerk_app.services.station.settings import load_settings
+from clerk_app.services.station.snapshot import application_snapshot
 from clerk_app.services.village.point import PointSettings, load_point
 from clerk_app.store.models import Application, Collection, Draft, Visit
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.workdays import WorkCalendar
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.due import compute_due
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.time_limits.due import compute_due
 from clerk_app.store.models import Application, ClockEvent, HandoverBatchItem
 from clerk_app.sync.api import StatusChange
 

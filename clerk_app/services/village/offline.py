@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import distinct, func, select
 
 from clerk_app.i18n import _
-from clerk_app.services.context import ServiceContext
+from clerk_app.services.station.context import ServiceContext
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import OutboxEvent
 

@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import Any
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.journal import audit
-from clerk_app.services.permissions import Permission, require
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.journal import audit
+from clerk_app.services.station.permissions import Permission, require
 from clerk_app.services.village.errors import VillageError
 from clerk_app.store.models import Setting
 

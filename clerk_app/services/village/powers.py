@@ -7,8 +7,8 @@ from clerk_app.domain.catalogue import Matter
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.village import agent_may_decide
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.permissions import Permission, PermissionDenied, allowed, require
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.permissions import Permission, PermissionDenied, allowed, require
 
 
 def may_decide(actor: Actor, matter: Matter, outcome: Outcome) -> bool:

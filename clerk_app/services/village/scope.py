@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, true
 
-from clerk_app.services.context import Actor, ServiceContext
-from clerk_app.services.permissions import Role
-from clerk_app.services.settings import load_settings
+from clerk_app.services.station.context import Actor, ServiceContext
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.station.settings import load_settings
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import Application
 

@@ -21,7 +21,7 @@ from clerk_app.services.attachments.normalize import (
     prepare_file,
 )
 from clerk_app.services.attachments.service import AttachmentService, MaterialPages, PageInfo
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.ui.attachments.camera import DocumentCamera, camera_available, jpeg_of
 from clerk_app.ui.attachments.page_viewer import PageViewer
 from clerk_app.ui.attachments.pages_strip import PagesStrip

@@ -19,11 +19,11 @@ from clerk_app.services.bundles.handover import BundleHandoverResult, BundleHand
 from clerk_app.services.bundles.notice import BundleNoticeService, RenderedBundleNotice
 from clerk_app.services.bundles.service import BundleConfirmResult, BundleService
 from clerk_app.services.bundles.view import BundleViewService
-from clerk_app.services.context import Actor
-from clerk_app.services.handover import ResultsError
+from clerk_app.services.results.handover import ResultsError
+from clerk_app.services.station.context import Actor
 from clerk_app.ui.bundles.intake_dialog import BundleIntakeDialog
 from clerk_app.ui.bundles.view_dialog import BundleViewDialog
-from clerk_app.ui.notice_preview import NoticePreviewDialog
+from clerk_app.ui.results.notice_preview import NoticePreviewDialog
 from clerk_app.ui.taskman import TaskManager
 
 

@@ -42,9 +42,9 @@ from clerk_app.services.bundles.service import (
     BundleService,
     with_chosen,
 )
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import IntakeError
-from clerk_app.services.intake_form import IntakeForm
+from clerk_app.services.intake.intake import IntakeError
+from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.station.context import Actor
 from clerk_app.ui.intake.applicant_section import ApplicantSection
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label

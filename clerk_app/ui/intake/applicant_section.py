@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from clerk_app.domain.catalogue import DELIVERY_WAYS, Matter
 from clerk_app.domain.checklist import ApplicantType
 from clerk_app.i18n import _
-from clerk_app.services.intake_form import FieldProblem, IntakeForm, PersonInput
+from clerk_app.services.intake.intake_form import FieldProblem, IntakeForm, PersonInput
 from clerk_app.ui.intake.person_form import PersonForm
 from clerk_app.ui.widgets import MessageLine
 

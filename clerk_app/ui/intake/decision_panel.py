@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from clerk_app.domain.decision import Outcome, Refusal, RefusalGround
 from clerk_app.domain.remedy import LICENCE_REFUSAL_BASIS
 from clerk_app.i18n import _
-from clerk_app.services.intake import Assessment, ConfirmResult
-from clerk_app.services.intake_form import FieldProblem
+from clerk_app.services.intake.intake import Assessment, ConfirmResult
+from clerk_app.services.intake.intake_form import FieldProblem
 from clerk_app.services.village.collection import CollectResult
 from clerk_app.ui.widgets import ERROR_COLOUR, NOTE_COLOUR, OK_COLOUR, plain_label
 

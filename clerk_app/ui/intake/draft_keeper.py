@@ -12,9 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import ConfirmResult, IntakeService
-from clerk_app.services.intake_form import IntakeForm
+from clerk_app.services.intake.intake import ConfirmResult, IntakeService
+from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.station.context import Actor
 
 
 class DraftSlot:

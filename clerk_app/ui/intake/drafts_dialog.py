@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from clerk_app.domain.masking import mask_name
 from clerk_app.i18n import _
-from clerk_app.services.intake_form import IntakeForm
+from clerk_app.services.intake.intake_form import IntakeForm
 from clerk_app.ui.widgets import plain_label
 
 DraftRow = tuple[int, IntakeForm, datetime]

@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from clerk_app.domain.catalogue import Matter
 from clerk_app.i18n import _
-from clerk_app.services.catalogue import CatalogueService
-from clerk_app.services.context import Actor
-from clerk_app.services.intake import Assessment, ConfirmResult, IntakeService
-from clerk_app.services.intake_form import IntakeForm, PersonInput, form_problems
+from clerk_app.services.intake.intake import Assessment, ConfirmResult, IntakeService
+from clerk_app.services.intake.intake_form import IntakeForm, PersonInput, form_problems
+from clerk_app.services.station.catalogue import CatalogueService
+from clerk_app.services.station.context import Actor
 from clerk_app.services.village.collection import CollectionService, CollectResult
 from clerk_app.services.village.powers import must_collect
 from clerk_app.store.faults import known_fault

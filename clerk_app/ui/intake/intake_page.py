@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 from clerk_app.domain.catalogue import Matter
 from clerk_app.domain.remedy import refusal_basis
 from clerk_app.i18n import _
-from clerk_app.services.intake import Assessment
-from clerk_app.services.intake_form import FieldProblem, IntakeForm
+from clerk_app.services.intake.intake import Assessment
+from clerk_app.services.intake.intake_form import FieldProblem, IntakeForm
 from clerk_app.ui.attachments.pages_strip import PagesStrip
 from clerk_app.ui.intake.applicant_section import ApplicantSection
 from clerk_app.ui.intake.checklist_model import ChecklistModel

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.search import SearchHit
+from clerk_app.services.intake.search import SearchHit
 from clerk_app.ui.widgets import NOTE_COLOUR, plain_label, tooltip
 
 Index = QModelIndex | QPersistentModelIndex

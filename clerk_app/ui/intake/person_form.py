@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 from clerk_app.domain import identity
 from clerk_app.domain.identity import DocumentType
 from clerk_app.i18n import _
-from clerk_app.services import printability
-from clerk_app.services.intake_form import MAX_ADDRESS, MAX_NAME, FieldProblem, PersonInput
+from clerk_app.services.intake import printability
+from clerk_app.services.intake.intake_form import MAX_ADDRESS, MAX_NAME, FieldProblem, PersonInput
 from clerk_app.ui.widgets import MessageLine, plain_label
 
 NATURAL_DOCUMENTS = tuple(d for d in DocumentType if not d.is_organisation)

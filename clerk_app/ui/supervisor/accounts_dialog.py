@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.accounts import AccountInfo, AccountService
-from clerk_app.services.context import Actor
-from clerk_app.services.permissions import Role
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.supervision.accounts import AccountInfo, AccountService
 from clerk_app.ui.supervisor.models import accounts_model
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine

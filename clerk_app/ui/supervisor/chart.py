@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from clerk_app.i18n import _
-from clerk_app.services.figures import DayFigures
+from clerk_app.services.supervision.figures import DayFigures
 
 SERIES = (
     (_("收件"), "received", "#1f4e9b"),

@@ -26,8 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
-from clerk_app.services.reassign import Colleague, HandoverSummary, OpenApplication, ReassignService
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.reassign import (
+    Colleague,
+    HandoverSummary,
+    OpenApplication,
+    ReassignService,
+)
 from clerk_app.ui.supervisor.models import open_applications_model
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label

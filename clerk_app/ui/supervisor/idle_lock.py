@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.accounts import AccountService
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.accounts import AccountService
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, plain_label
 

@@ -8,10 +8,10 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from clerk_app.i18n import _
-from clerk_app.services.accounts import AccountInfo
-from clerk_app.services.permissions import Role
-from clerk_app.services.reassign import OpenApplication
-from clerk_app.services.reports import LogRow
+from clerk_app.services.station.permissions import Role
+from clerk_app.services.supervision.accounts import AccountInfo
+from clerk_app.services.supervision.reassign import OpenApplication
+from clerk_app.services.supervision.reports import LogRow
 
 Index = QModelIndex | QPersistentModelIndex
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1

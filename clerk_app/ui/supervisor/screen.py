@@ -33,9 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
-from clerk_app.services.figures import Figures, FiguresService, ScopeChoice
-from clerk_app.services.reports import DailyLog, LogFormat, LogQuery, LogScope, ReportService
+from clerk_app.services.station.context import Actor
+from clerk_app.services.supervision.figures import Figures, FiguresService, ScopeChoice
+from clerk_app.services.supervision.reports import (
+    DailyLog,
+    LogFormat,
+    LogQuery,
+    LogScope,
+    ReportService,
+)
 from clerk_app.ui.supervisor.chart import TrendChart
 from clerk_app.ui.supervisor.log_preview import LogPreview
 from clerk_app.ui.supervisor.models import NUMBER_ROLE, counts_model, rows_model

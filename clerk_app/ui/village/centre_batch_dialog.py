@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QW
 
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.services.village.centre import CentreBatchService, IncomingBatch
 from clerk_app.sync.api import PlatformError
 from clerk_app.ui.errors import problems_of

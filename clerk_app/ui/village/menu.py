@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QWidget
 
 from clerk_app.app import Services, platform_adapter
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
-from clerk_app.services.permissions import Permission, allowed
+from clerk_app.services.station.context import Actor
+from clerk_app.services.station.permissions import Permission, allowed
 from clerk_app.services.village.centre import PendingSlip
 from clerk_app.services.village.offline import OfflineState, offline_state
 from clerk_app.services.village.point import load_point

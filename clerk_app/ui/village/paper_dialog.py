@@ -13,8 +13,8 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from clerk_app.i18n import _
-from clerk_app.ui import pdf_print
 from clerk_app.ui.qt_locale import in_documents
+from clerk_app.ui.results import pdf_print
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor
+from clerk_app.services.station.context import Actor
 from clerk_app.services.village.batches import CaseRow, VillageBatchService
 from clerk_app.ui.errors import problems_of
 from clerk_app.ui.taskman import TaskManager

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from clerk_app.i18n import _
-from clerk_app.services.context import Actor, ServiceContext
+from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.village.point import PointSettings, StationKind, load_point, save_point
 from clerk_app.ui.errors import problems_of
 from clerk_app.ui.taskman import TaskManager
