@@ -62,12 +62,23 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"{tool} missing (apt-get install xvfb xdotool)", file=sys.stderr)
             return 2
-    # -displayfd: Xvfb picks a free display and prints its number once it accepts clients
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1366x768x24",
-                             "-nolisten", "tcp"], stdout=subprocess.PIPE,
+    # a display number of our own (other work on the machine uses the low ones), up when its
+    # socket exists
+    number = 300 + os.getpid() % 600
+    # -noreset: without it the server resets when the last client quits, and the next start
+    # (connecting during the reset) aborts with "could not connect to display"
+    xvfb = subprocess.Popen(["Xvfb", f":{number}", "-noreset", "-screen", "0", "1366x768x24",
+                             "-nolisten", "tcp"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
-    assert xvfb.stdout is not None
-    display = ":" + xvfb.stdout.readline().decode().strip()
+    socket = Path(f"/tmp/.X11-unix/X{number}")
+    for _ in range(500):
+        if socket.exists() or xvfb.poll() is not None:
+            break
+        time.sleep(0.02)
+    if not socket.exists():
+        print(f"Xvfb :{number} did not start", file=sys.stderr)
+        return 2
+    display = f":{number}"
     try:
         with tempfile.TemporaryDirectory() as tmp:
             data = Path(tmp) / "station"
