@@ -34,14 +34,16 @@ import sqlalchemy
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
+from clerk_app.domain.fake_people import FakePeople
 from clerk_app.services.station.context import SYSTEM_ACTOR, Actor
 from clerk_app.services.station.demo import generate_demo
 from clerk_app.services.station.permissions import Role
 from clerk_app.services.station.settings import CentreSettings, save_settings
+from clerk_app.services.station.station_access import unlock
 from clerk_app.services.supervision.figures import FiguresService
 from clerk_app.services.supervision.reports import ReportService
 from clerk_app.store.cipher import DataKey
@@ -52,8 +54,9 @@ from clerk_app.ui.supervisor.screen import SupervisorScreen
 from clerk_app.ui.taskman import TaskManager
 from tests.bench.stats import percentile
 from tests.conftest import TEST_PASSWORD, station_key
+from tests.soak.test_day_at_counter import fill_person
 from tests.ui.conftest import close_notice, focused, idle, press, type_text
-from tests.ui.test_intake_window import checklist_keys, choose_dibao, fill_applicant
+from tests.ui.test_intake_window import checklist_keys, choose_dibao
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -62,6 +65,8 @@ DAYS = int(os.environ.get("CLERK_BENCH_DAYS", "10"))
 REPS = int(os.environ.get("CLERK_BENCH_REPS", "30"))
 NOW = datetime(2026, 11, 26, 17, 0)
 QUIET_S = 0.15
+EXISTING = os.environ.get("CLERK_BENCH_CENTRE", "")
+PASSWORD = os.environ.get("CLERK_BENCH_PASSWORD", TEST_PASSWORD)
 
 
 class PaintClock(QObject):
@@ -106,7 +111,11 @@ def open_station(folder: Path, key: DataKey) -> Services:
 
 @pytest.fixture(scope="module")
 def centre(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DataKey]:
-    """A demo centre: PER_DAY cases a day over DAYS days, through the real intake writes."""
+    """A demo centre: PER_DAY cases a day over DAYS days, through the real intake writes (or
+    the one in CLERK_BENCH_CENTRE, made by `setup` + `demo` with accounts zhangli and liuzr
+    whose password is CLERK_BENCH_PASSWORD)."""
+    if EXISTING:
+        return Path(EXISTING), unlock(Config(data_dir=Path(EXISTING)), "zhangli", PASSWORD)
     folder = tmp_path_factory.mktemp("bench_centre")
     key = station_key(folder)
     services = open_station(folder, key)
@@ -114,9 +123,9 @@ def centre(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, DataKey]:
     save_settings(services.ctx, SYSTEM_ACTOR, CentreSettings(
         centre_name="青石镇便民服务中心", region_code="510104", station_code="001",
         address="青石镇人民路18号", phone="028-84561234"), first_setup=True)
-    admin = services.accounts.create_first_admin("admin", "王管理", TEST_PASSWORD)
-    services.accounts.create(admin, "zhangli", "张丽", TEST_PASSWORD, Role.CLERK, "民生事务")
-    services.accounts.create(admin, "liuzr", "刘主任", TEST_PASSWORD, Role.SUPERVISOR, "")
+    admin = services.accounts.create_first_admin("admin", "王管理", PASSWORD)
+    services.accounts.create(admin, "zhangli", "张丽", PASSWORD, Role.CLERK, "民生事务")
+    services.accounts.create(admin, "liuzr", "刘主任", PASSWORD, Role.SUPERVISOR, "")
     began = time.perf_counter()
     generate_demo(services, PER_DAY * DAYS, DAYS, seed=16)
     print(f"\ndemo centre: {PER_DAY * DAYS} cases over {DAYS} days made in "
@@ -132,13 +141,16 @@ def station(tmp_path: Path, centre: tuple[Path, DataKey]) -> Iterator[Services]:
         if part.is_file():
             shutil.copy2(part, tmp_path / part.name)
     services = open_station(tmp_path, key)
-    services.ctx.clock = lambda: NOW
+    with services.ctx.db.reading() as session:  # the demo's last day is "today"
+        last = session.scalar(select(func.max(Application.received_on)))
+    today = datetime.combine(last, NOW.time()) if last else NOW
+    services.ctx.clock = lambda: today
     yield services
     services.close()
 
 
 def actor(services: Services, username: str) -> Actor:
-    return services.accounts.sign_in(username, TEST_PASSWORD)
+    return services.accounts.sign_in(username, PASSWORD)
 
 
 def summary(label: str, values: list[float], baseline: list[float]) -> str:
@@ -194,9 +206,10 @@ def test_window_latencies(qtbot: QtBot, station: Services) -> None:
 
     confirm_times = []
     flow = window.notice_flow
+    people = FakePeople(seed=16)
     for _ in range(REPS):
         choose_dibao(qtbot, window)
-        fill_applicant(qtbot, window)
+        fill_person(qtbot, window, people.person())
         checklist_keys(qtbot, window, "11111")
         idle(qtbot, window)
         t0 = time.perf_counter()
@@ -235,8 +248,9 @@ def test_window_latencies(qtbot: QtBot, station: Services) -> None:
     window.close()
 
     reports = ReportService(station.ctx, station.calendar.calendar)
+    today = station.ctx.today()
     screen = SupervisorScreen(reports, FiguresService(reports), actor(station, "liuzr"),
-                              taskman, NOW.date())
+                              taskman, today)
     qtbot.addWidget(screen)
     screen.resize(1366, 768)
     screen.show()
@@ -244,14 +258,14 @@ def test_window_latencies(qtbot: QtBot, station: Services) -> None:
     qtbot.waitUntil(taskman.idle, timeout=20_000)
     figures_times, log_times = [], []
     for _ in range(REPS):
-        screen.default_range(NOW.date(), DAYS)
+        screen.default_range(today, DAYS)
         screen.figures = None
         t0 = time.perf_counter()
         screen.refresh()
         end = clock.painted_after(lambda: screen if screen.figures is not None
                                   and taskman.idle() else None)
         figures_times.append(end - t0)
-    busiest = NOW.date() - timedelta(days=1)
+    busiest = today - timedelta(days=1)
     for _ in range(REPS):
         screen.set_range(busiest, busiest)
         screen.log = None
@@ -262,6 +276,7 @@ def test_window_latencies(qtbot: QtBot, station: Services) -> None:
                                   and taskman.idle() else None)
         log_times.append(end - t0)
     log_cases = screen.log.totals.count if screen.log is not None else 0
+    figures_cases = screen.figures.total if screen.figures is not None else 0
     taskman.shutdown()
 
     print(f"\nwindow latencies, {PER_DAY}/day x {DAYS} days, {REPS} reps, offscreen 1366x768;"
@@ -273,3 +288,4 @@ def test_window_latencies(qtbot: QtBot, station: Services) -> None:
     print(summary("Ctrl+L + Enter -> case view painted (<=100)", open_times, baseline))
     print(summary(f"supervisor figures, {DAYS} days (<=500)", figures_times, baseline))
     print(summary(f"daily-log preview, {log_cases} cases (<=1000)", log_times, baseline))
+    print(f"figures over {figures_cases} cases")
