@@ -13,9 +13,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +118,58 @@ def tidy_interrupted(path: Path) -> None:
             shred(backup)
 
 
+def _export_encrypted(plain: Path, target: Path, key: DataKey,
+                      progress: Callable[[], int] | None = None) -> int:
+    """`plain` (a plain SQLite file) exported to `target` under `key`; its user_version."""
+    source = _connect(plain, None)
+    try:
+        source.execute("PRAGMA journal_mode=DELETE")  # checkpoints the WAL into the file
+        version = int(source.execute("PRAGMA user_version").fetchone()[0])
+        if progress is not None:
+            source.set_progress_handler(progress, 200_000)
+        source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(target),
+                                                                 raw_key_literal(key)))
+        source.execute("SELECT sqlcipher_export('encrypted')")
+        source.set_progress_handler(None, 0)
+        source.execute(f"PRAGMA encrypted.user_version = {version}")
+        source.execute("DETACH DATABASE encrypted")
+    finally:
+        source.close()
+    return version
+
+
+def reseal_plain_backup(backup: Path, key: DataKey) -> Path:
+    """A plain backup (an earlier version's raw copy, or a clerk-backup/1 container of the plain
+    database) kept as an encrypted clerk-backup/1 under `key` — the same kind and moment, so the
+    copy taken before the migration survives the conversion — and the plain file shredded."""
+    from clerk_app.store import backup as backups  # the container format (no cycle at import)
+
+    work = backup.with_name(backup.name + ".reseal")
+    plain_copy, encrypted_copy = work.with_suffix(".plain"), work.with_suffix(".encrypted")
+    try:
+        if is_plain_sqlite(backup):  # an earlier version's copy before a migration
+            kind = backups.PRE_MIGRATION
+            moment = datetime.fromtimestamp(backup.stat().st_mtime)
+            shutil.copyfile(backup, plain_copy)
+        else:
+            header = backups.unseal_file(backup, plain_copy, None)
+            kind, moment = header.kind, datetime.fromisoformat(header.created_at)
+        _export_encrypted(plain_copy, encrypted_copy, key)
+        facts = backups.database_facts(encrypted_copy, key)
+        out = backup.parent / backups.backup_name(kind, moment)
+        sealed = work.with_suffix(backups.SUFFIX)
+        backups.seal_file(encrypted_copy, sealed, key, kind, moment.isoformat(timespec="seconds"),
+                          facts)
+        shred(backup)
+        os.replace(sealed, out)
+        return out
+    finally:
+        for leftover in (plain_copy, *plain_side_files(plain_copy), encrypted_copy,
+                         work.with_suffix(backups.SUFFIX)):
+            if leftover.exists():
+                shred(leftover)
+
+
 def plain_backups(path: Path) -> list[Path]:
     """Plain-SQLite files in backups/ (copies taken before migrations by earlier versions)."""
     folder = path.parent / "backups"
@@ -141,27 +195,14 @@ def convert_to_encrypted(path: Path, key: DataKey,
     building = _encrypting(path)
     plain_size = path.stat().st_size
 
-    source = _connect(path, None)
-    try:
-        source.execute("PRAGMA journal_mode=DELETE")  # checkpoints the WAL into the file
-        plain_size = path.stat().st_size
-        version = int(source.execute("PRAGMA user_version").fetchone()[0])
-        report(EXPORT, 0.0)
+    report(EXPORT, 0.0)
 
-        def exported() -> int:
-            with contextlib.suppress(OSError):
-                report(EXPORT, min(0.99, building.stat().st_size / max(plain_size, 1)))
-            return 0
+    def exported() -> int:
+        with contextlib.suppress(OSError):
+            report(EXPORT, min(0.99, building.stat().st_size / max(plain_size, 1)))
+        return 0
 
-        source.set_progress_handler(exported, 200_000)
-        source.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(building),
-                                                                 raw_key_literal(key)))
-        source.execute("SELECT sqlcipher_export('encrypted')")
-        source.set_progress_handler(None, 0)
-        source.execute(f"PRAGMA encrypted.user_version = {version}")
-        source.execute("DETACH DATABASE encrypted")
-    finally:
-        source.close()
+    version = _export_encrypted(path, building, key, exported)
 
     report(VERIFY, 0.0)
     check = _connect(building, key)
@@ -194,7 +235,12 @@ def convert_to_encrypted(path: Path, key: DataKey,
     report(BACKUPS, 0.0)
     backups = plain_backups(path)
     for number, backup in enumerate(backups, 1):
-        shred(backup)
+        try:
+            reseal_plain_backup(backup, key)  # the copy before the migration stays, encrypted
+        except Exception:  # noqa: BLE001 - an unreadable old copy: never left plain
+            log.warning("a plain backup could not be re-sealed; shredding it")
+            if backup.exists():
+                shred(backup)
         report(BACKUPS, number / len(backups))
 
     final = _connect(path, key)

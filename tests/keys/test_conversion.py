@@ -25,7 +25,13 @@ from clerk_app.services.station.station_access import (
     station_state,
 )
 from clerk_app.services.supervision.accounts import AccountError
-from clerk_app.store.backup import is_plain_backup
+from clerk_app.store.backup import (
+    PRE_MIGRATION,
+    SUFFIX,
+    is_plain_backup,
+    read_header,
+    unseal_file,
+)
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.database import Database, backup_database, is_plain_sqlite
 from clerk_app.store.keys import KeyFile, NoKeyCopy
@@ -111,6 +117,14 @@ def test_an_administrator_sign_in_converts_a_plain_database(tmp_path: Path,
     with services.ctx.db.reading() as session:
         assert session.scalar(select(func.count(Application.id))) == INTAKES
     assert_fully_encrypted(folder)
+    # the copy taken before the migration is kept, sealed under the data key, and restorable
+    kept = sorted((folder / "backups").glob(f"clerk-{PRE_MIGRATION}-*{SUFFIX}"))
+    assert kept, sorted(p.name for p in (folder / "backups").iterdir())
+    headers = [read_header(p)[0] for p in kept]
+    assert all(h.encrypted for h in headers)
+    copy = tmp_path / "restored.sqlite"
+    unseal_file(kept[0], copy, services.ctx.db.key)
+    assert count_applications(copy, services.ctx.db.key) == INTAKES
     with pytest.raises(NoKeyCopy):  # no copy yet for the clerk ...
         KeyFile.load(keys_path(config)).unlock("zhangli", CLERK_PW)
     services.accounts.sign_in("zhangli", CLERK_PW)  # ... until a sign-in on the open session
