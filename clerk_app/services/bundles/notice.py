@@ -5,16 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_app.documents.bundle_notice import (
-    BundleNoticeData,
-    MemberLine,
-    MissingLine,
-    RefusedLine,
-)
 from clerk_app.documents.notice_data import CentreInfo, Remedies
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.masking import mask_id_number
@@ -28,6 +23,9 @@ from clerk_app.services.station.journal import audit
 from clerk_app.services.station.permissions import Permission, require
 from clerk_app.services.station.settings import CentreSettings, load_settings
 from clerk_app.store.models import Application, BundleCase, User
+
+if TYPE_CHECKING:  # the notice's module loads reportlab: on first print, not at start-up
+    from clerk_app.documents.bundle_notice import BundleNoticeData, MissingLine
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +90,8 @@ class BundleNoticeService:
 
     def _data(self, session: Session, case: BundleCase, settings: CentreSettings,
               reprint: bool) -> BundleNoticeData:
+        from clerk_app.documents.bundle_notice import BundleNoticeData, MemberLine, RefusedLine
+
         members: list[MemberLine] = []
         refused: list[RefusedLine] = []
         problems: dict[tuple[int, str], str] = {}
@@ -131,6 +131,8 @@ class BundleNoticeService:
     def _missing(case: BundleCase, problems: dict[tuple[int, str], str],
                  names: dict[int, str]) -> tuple[MissingLine, ...]:
         """Each shared document with a problem once, with every member it blocks."""
+        from clerk_app.documents.bundle_notice import MissingLine
+
         lines = []
         for row in case.materials:
             blocked: list[str] = []

@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from clerk_app.app import Services
-from clerk_app.documents.bundle_notice import TITLE
 from clerk_app.domain.handover import Collector
 from clerk_app.domain.numbering import parse_number
 from clerk_app.i18n import _
@@ -25,6 +24,13 @@ from clerk_app.ui.bundles.intake_dialog import BundleIntakeDialog
 from clerk_app.ui.bundles.view_dialog import BundleViewDialog
 from clerk_app.ui.results.notice_preview import NoticePreviewDialog
 from clerk_app.ui.taskman import TaskManager
+
+
+def bundle_notice_title() -> str:
+    """The notice's printed title (its module loads reportlab: on first print, not at start)."""
+    from clerk_app.documents.bundle_notice import TITLE
+
+    return TITLE
 
 
 @dataclass(frozen=True)
@@ -152,7 +158,7 @@ class BundleActions(QObject):
 
     def _preview(self, rendered: RenderedBundleNotice) -> None:
         preview = NoticePreviewDialog(
-            _Preview(rendered.number, _Titled(TITLE), rendered.pdf),  # type: ignore[arg-type]
+            _Preview(rendered.number, _Titled(bundle_notice_title()), rendered.pdf),  # type: ignore[arg-type]
             self.taskman, reprint=rendered.data.reprint, parent=self.window)
         preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         preview.destroyed.connect(lambda *_a: setattr(self, "preview", None))
