@@ -19,6 +19,7 @@ from clerk_app.documents.text import chinese_date, clean_text, fill
 GRID = 0.6  # points
 CELL_PADDING = 4.0  # points, left and right of a table cell
 SPLIT_IN_ROW = 24  # points: a row taller than a page (a 2,000-character address) may split
+LONG_VALUE = 200  # characters: a fact this long gets a line of its own, never a half-width cell
 SIGNATURE_VALUE_MAX = 60  # characters: a signature line holds a name, not an essay
 
 
@@ -121,7 +122,8 @@ def _facts(block: w.Facts, ctx: CopyContext) -> list[Flowable]:
         if row.blank_height:
             value = [Spacer(1, row.blank_height * mm), ctx.para(row.value, "cell_right")]
         cells = [ctx.label(row.label, "cell_label", label_width), value]
-        if pairs == 1 or row.wide or row.blank_height:
+        long_value = len(ctx.text(row.value)) > LONG_VALUE  # a half-width cell taller than a page
+        if pairs == 1 or row.wide or row.blank_height or long_value:
             if pending:
                 out.append(line(pending))
                 pending = []

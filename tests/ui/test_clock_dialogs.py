@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -39,12 +39,18 @@ APPLICANT = PersonInput("张秀英", "resident_id", "11010519491231002X", "13812
                         "青石镇人民路18号")
 
 
+def focus_window() -> QWidget | None:
+    widget = QApplication.focusWidget()
+    return widget.window() if widget is not None else None
+
+
 def shown(qtbot: QtBot, dialog: ClockDialog) -> ClockDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    # the keyboard is in the dialog (not in a window an earlier test left behind)
+    qtbot.waitUntil(lambda: focus_window() is dialog)
     return dialog
 
 
