@@ -68,9 +68,11 @@ def normalize(text: str) -> str:
     return re.sub(r"[\s\-_]", "", text).upper()
 
 
-def parse_number(text: str) -> ApplicationNumber | None:
-    """Parse and verify an application number; None when it is not a valid one."""
-    match = _PATTERN.match(normalize(text))
+def parse_checked(pattern: re.Pattern[str], text: str) -> tuple[str, str, date, int] | None:
+    """(region, station, day, sequence) of a number of the form region + station + YYYYMMDD +
+    sequence + MOD 11-2 check that `pattern` captures in five groups; None when it is not one
+    or its check character or date is wrong (办件编号 and 交接单编号 alike)."""
+    match = pattern.match(normalize(text))
     if not match:
         return None
     region, station, ymd, seq, check = match.groups()
@@ -80,7 +82,13 @@ def parse_number(text: str) -> ApplicationNumber | None:
         day = date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
     except ValueError:
         return None
-    return ApplicationNumber(region, station, day, int(seq))
+    return region, station, day, int(seq)
+
+
+def parse_number(text: str) -> ApplicationNumber | None:
+    """Parse and verify an application number; None when it is not a valid one."""
+    parts = parse_checked(_PATTERN, text)
+    return ApplicationNumber(*parts) if parts is not None else None
 
 
 def looks_like_number(text: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from clerk_app.domain.catalogue import Matter
-from clerk_app.domain.numbering import check_char, normalize
+from clerk_app.domain.numbering import check_char, parse_checked
 from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 
@@ -56,17 +56,8 @@ def format_batch_number(region: str, station: str, day: date, sequence: int) -> 
 
 def parse_batch_number(text: str) -> BatchNumber | None:
     """Parse and verify a slip number; None when it is not one."""
-    match = _BATCH.match(normalize(text))
-    if not match:
-        return None
-    region, station, ymd, seq, check = match.groups()
-    if check_char(region + station + ymd + seq) != check:
-        return None
-    try:
-        day = date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
-    except ValueError:
-        return None
-    return BatchNumber(region, station, day, int(seq))
+    parts = parse_checked(_BATCH, text)
+    return BatchNumber(*parts) if parts is not None else None
 
 
 def transit_overdue(calendar: WorkCalendar, sent_on: date, today: date,
