@@ -444,6 +444,15 @@ class ClerkSyncV1Adapter:
         body = self._checked(answer, PAGE_CHUNK_SHAPE, path)
         return body["received"], body["complete"]
 
+    def held_events(self, ids: Sequence[str]) -> list[str]:
+        """Which of these events of this station the platform already holds."""
+        answer = self._request("POST", "/v1/events/held", body=encode_json({"events": list(ids)}))
+        body = self._checked(answer, shapes.HELD_EVENTS, "/v1/events/held")
+        asked = set(ids)
+        if not set(body["held"]) <= asked:
+            raise BadServerAnswer("/v1/events/held: answer names an event that was not asked")
+        return list(body["held"])
+
     def upload_sync_file(self, blob: bytes) -> dict[str, Any]:
         """Relay a sealed sync file (this station need not be the one that wrote it)."""
         answer = self._request("POST", "/v1/sync-files", body=blob,

@@ -74,6 +74,7 @@ from clerk_app.sync.state import (
     STATE_LAST_ATTEMPT,
     STATE_LAST_ERROR,
     STATE_LAST_ERROR_AT,
+    STATE_LAST_EXPORT,
     STATE_LAST_SUCCESS,
     STATE_NAMES,
     STATE_NEXT_ATTEMPT,
@@ -93,6 +94,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+HELD_ASKED = 1000
+"""Event ids asked per `/v1/events/held` request (the platform's batch limit)."""
 
 class SyncCancelled(Exception):
     """The run was asked to stop (the window is closing)."""
@@ -248,7 +252,12 @@ class SyncEngine:
 
     def _exchange(self, adapter: PlatformAdapter, run: _Run) -> None:
         self._check_clock(adapter, run)
+        exported = bool(self.store.get_values([STATE_LAST_EXPORT]).get(STATE_LAST_EXPORT))
+        if exported:
+            self._settle_exported(adapter, run)
         self._push(adapter, run)
+        if exported:  # everything a sync file held is now acknowledged one way or the other
+            self.store.set_values({STATE_LAST_EXPORT: ""})
         self._pull_catalogue(adapter, run)
         self._pull_status_changes(adapter, run)
         self._pull_calendar(adapter, run)
@@ -285,6 +294,22 @@ class SyncEngine:
                 if len(batches) > 1:
                     self._say(_("正在上传（{i}/{n} 批）").format(i=number, n=len(batches)))
                 self._send(adapter, batch, run)
+
+    def _settle_exported(self, adapter: PlatformAdapter, run: _Run) -> None:
+        """After a sync file: mark what the platform already holds as sent, not push it again."""
+        if not hasattr(adapter, "held_events"):
+            return
+        after = 0
+        while True:
+            self._check_cancel()
+            events = self.store.pending_events(HELD_ASKED, after_seq=after)
+            if not events:
+                return
+            after = int(events[-1]["seq"])
+            self._count(run, "requests")
+            held = adapter.held_events([str(event["id"]) for event in events])
+            self.store.mark_held(held)
+            self._count(run, "held", len(held))
 
     def _send(self, adapter: PlatformAdapter, batch: list[dict[str, Any]], run: _Run) -> None:
         self._check_cancel()

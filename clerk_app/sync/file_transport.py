@@ -2,8 +2,9 @@
 
 `export_sync_file` writes every waiting outbox event and every page the platform does not
 hold whole into one file sealed to the platform's public key (clerk_app/sync/sync_file.py);
-nothing is marked as sent — only the platform's acknowledgement does that, at the station's
-next contact (events come back `duplicate`, pages `complete`, so no page bytes go twice).
+nothing is marked as sent — only the platform's word does that, at the station's next
+contact (it asks which events the platform holds, `/v1/events/held`, and which pages,
+`/v1/pages/status`, so neither goes twice).
 `relay_sync_file` hands a file, unopened, to the platform from any registered station.
 """
 
@@ -20,7 +21,7 @@ from clerk_app.services.station.context import Actor
 from clerk_app.services.station.journal import audit
 from clerk_app.services.station.sync_store import StationSyncStore
 from clerk_app.sync.page_upload import StationPages
-from clerk_app.sync.state import STATE_TOKEN
+from clerk_app.sync.state import STATE_LAST_EXPORT, STATE_TOKEN
 from clerk_app.sync.sync_file import (
     MAGIC,
     STATE_SYNC_FILE_KEY,
@@ -32,7 +33,6 @@ from clerk_app.sync.sync_file import (
 
 log = logging.getLogger(__name__)
 
-STATE_LAST_EXPORT = "sync_file_last_export"
 MAX_EVENTS = 1_000_000
 
 

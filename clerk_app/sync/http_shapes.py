@@ -73,6 +73,12 @@ PUSH_RESULT: Schema = {
     },
 }
 
+HELD_EVENTS: Schema = {
+    "type": "object",
+    "required": ["held"],
+    "properties": {"held": {"type": "array", "items": _STRING}},
+}
+
 CATALOGUE_DELTA: Schema = {
     "type": "object",
     "required": ["cursor", "full", "matters", "withdrawn"],

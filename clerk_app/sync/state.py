@@ -33,6 +33,8 @@ STATE_LAST_ERROR_AT = "last_error_at"
 STATE_CLOCK_OFFSET = "clock_offset_s"
 STATE_BACKOFF_ATTEMPT = "backoff_attempt"
 STATE_NEXT_ATTEMPT = "next_attempt_at"
+STATE_LAST_EXPORT = "sync_file_last_export"
+"""When a sync file was last written; cleared once the platform holds all it could carry."""
 
 STATE_NAMES = (
     STATE_TOKEN, STATE_STATION, STATE_CENTRE, STATE_TOKEN_REFUSED, STATE_TOKEN_REVOKED,

@@ -45,6 +45,7 @@ def test_export_relay_and_next_contact(
     assert _cli(village_dir, "sync", "export", "--out", str(file_a)) == 0
     assert "2 个材料页面" in capsys.readouterr().out
     blob = file_a.read_bytes()
+    in_file_a = outbox_ids(village)
     token = village.sync_store.get_cursor(STATE_TOKEN) or ""
     assert first_pages[0].data[1000:1064] not in blob and token.encode() not in blob
     assert first.encode() not in blob  # the application number is not readable either
@@ -80,6 +81,9 @@ def test_export_relay_and_next_contact(
     report = engine.run_once(force=True)
     assert report.outcome is Outcome.DONE, report.error
     assert report.page_bytes == third.size and report.pages_sent == 1
+    # the events file A carried are marked sent on the platform's word, not pushed again
+    assert report.held == len(in_file_a) > 0
+    assert report.pushed == len(outbox_ids(village)) - len(in_file_a)
     assert village.sync_store.outbox_summary()[0] == 0
     assert StationPages(village.ctx).pending_pages() == []
 

@@ -37,6 +37,7 @@ MAX_BATCH = 1000
 GZIP_MIN_BYTES = 256
 QUERY_PARAMETERS: dict[str, set[str]] = {
     "/v1/time": set(), "/v1/stations/register": set(), "/v1/events": set(),
+    "/v1/events/held": set(),
     "/v1/progress-address": set(), "/v1/catalogue": {"since"},
     "/v1/status-changes": {"since", "limit"}, "/v1/calendar": {"since"},
     "/v1/centre/applications": {"date"},
@@ -207,6 +208,17 @@ def create_app(
             raise PlatformProblem(413, "batch_too_large", f"一批最多 {MAX_BATCH} 条记录。")
         results = store.apply_events(g.station, body["events"])
         return jsonify(results=results, server_time=iso(now()))
+
+    @app.post("/v1/events/held")
+    def held_events() -> Response:
+        code = station().code
+        body = json_body()
+        ids = body.get("events") if isinstance(body, dict) else None
+        if (not isinstance(ids, list) or len(ids) > MAX_BATCH
+                or not all(isinstance(i, str) and 0 < len(i) <= 36 for i in ids)):
+            raise PlatformProblem(400, "bad_request",
+                                  f"请求体应为 {{\"events\": [记录编号…]}}，最多 {MAX_BATCH} 个。")
+        return jsonify(held=store.held_events(code, ids))
 
     @app.get("/v1/catalogue")
     def catalogue() -> Response:

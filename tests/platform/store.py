@@ -187,6 +187,15 @@ class PlatformStore:
         with self._reading() as session:
             return trail.station_trail(session, station)
 
+    def held_events(self, station: str, ids: Sequence[str]) -> list[str]:
+        """Which of `ids` this station's events the platform holds (from any channel)."""
+        if not ids:
+            return []
+        query = select(Event.id).where(Event.station == station, Event.id.in_(list(ids)))
+        with self._reading() as session:
+            held = set(session.scalars(query))
+        return [event_id for event_id in ids if event_id in held]
+
     def event_ids(self, station: str | None = None) -> list[str]:
         """Every stored event id (of one station), in arrival order; for tests and admins."""
         query = select(Event.id).order_by(Event.received_at, Event.station, Event.seq)

@@ -109,6 +109,20 @@ class StationSyncStore:
                 OutboxEvent.event_id.in_(ids), OutboxEvent.sent_at.is_(None)).values(
                 sent_at=self.ctx.now(), last_error=""))
 
+    def mark_held(self, ids: Iterable[str]) -> None:
+        """Mark events the platform received another way (a relayed sync file) as sent.
+
+        The audit anchor stays: it moves only with heads the platform was shown in a push."""
+        ids = list(ids)
+        for event_id in ids:
+            self._head_in_flight.pop(event_id, None)
+        if not ids:
+            return
+        with self.ctx.db.transaction() as session:
+            session.execute(update(OutboxEvent).where(
+                OutboxEvent.event_id.in_(ids), OutboxEvent.sent_at.is_(None)).values(
+                sent_at=self.ctx.now(), last_error=""))
+
     def park(self, event_id: str, reason: str) -> None:
         self._head_in_flight.pop(event_id, None)
         with self.ctx.db.transaction() as session:
