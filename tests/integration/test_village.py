@@ -23,6 +23,7 @@ from clerk_app.services.intake.notices import NoticeError
 from clerk_app.services.results.handover import ResultsError
 from clerk_app.services.station.context import Actor
 from clerk_app.services.station.permissions import PermissionDenied, Role
+from clerk_app.services.station.settings import load_settings
 from clerk_app.services.village.point import PointSettings, save_point
 from clerk_app.services.village.wiring import village_of
 from clerk_app.store.models import Application, AuditEntry
@@ -130,6 +131,10 @@ def test_agent_collects_and_the_centre_decides(pair: tuple[Point, Point]) -> Non
     d2, f2 = _form(vs, agent, "生育登记", 12)
     decided = vs.intake.confirm(agent, d2, f2)
     assert decided.status.value == "completed"
+    notice = squeezed(pdf_text(vs.notices.render(agent, decided.application_number).pdf))
+    centre_name = load_settings(vs.ctx).centre_name
+    assert notice.count("青石村便民服务点") == 2  # the issuer of both copies
+    assert centre_name and squeezed(centre_name) not in notice  # the point decided, not the centre
     # an in-person matter: received with a material missing; the receipt says so
     d3, f3 = _form(vs, agent, "残疾人证新办", 13, skip={"application"})
     collected = vv.collection.collect(agent, d3, f3)

@@ -41,6 +41,7 @@ from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit
 from clerk_app.services.station.permissions import Permission, require
 from clerk_app.services.station.settings import CentreSettings, load_settings
+from clerk_app.services.village.point import PointSettings, load_point
 from clerk_app.services.village.scope import visible
 from clerk_app.store.models import Applicant, Application, Decision
 
@@ -138,6 +139,17 @@ def _centre(settings: CentreSettings) -> CentreInfo:
                       qr_base_url=settings.qr_base_url, serial_prefix=settings.notice_serial_prefix)
 
 
+def issuing_body(settings: CentreSettings, point: PointSettings) -> CentreInfo:
+    """Who a notice is from: the centre, or at a village point the point itself (a matter
+    delegated to the village, 下放到村, is decided there; the result is collected there, and
+    the centre's seal is never printed on it)."""
+    centre = _centre(settings)
+    if not point.is_village:
+        return centre
+    return replace(centre, name=point.point_name or centre.name, address="",
+                   phone=point.point_phone or centre.phone, seal_image=None)
+
+
 
 
 class NoticeService:
@@ -158,6 +170,7 @@ class NoticeService:
             require(self.ctx, actor, Permission.REPRINT)
         now = self.ctx.now()
         settings = load_settings(self.ctx)
+        issuer = issuing_body(settings, load_point(self.ctx))
         with self.ctx.db.transaction() as session:
             app = self._application(session, number)
             if not visible(self.ctx, actor, app):  # an agent: their own point's cases only
@@ -169,7 +182,7 @@ class NoticeService:
             kind = kind or own_kind
             serial = decision_serial(session, settings, decision, kind.value, own_kind.value)
             data = self._data(app, decision, kind, settings, reprint_at=now if reprint else None,
-                              handover=handover, serial=serial)
+                              handover=handover, serial=serial, issuer=issuer)
             progress = notice_progress(session, settings.qr_base_url, app.number)
             data = replace(data, progress_link=progress.progress_link,
                            progress_address=progress.progress_address,
@@ -196,7 +209,7 @@ class NoticeService:
 
     def _data(self, app: Application, decision: Decision, kind: NoticeKind,
               settings: CentreSettings, *, reprint_at: datetime | None,
-              handover: Handover | None, serial: str) -> NoticeData:
+              handover: Handover | None, serial: str, issuer: CentreInfo) -> NoticeData:
         matter = self.catalogue.matter(app.matter_code, app.matter_version)
         required = {p["material_id"]: p["required"] for p in decision.problems or []}
         materials = tuple(
@@ -216,7 +229,7 @@ class NoticeService:
         applicant = _organisation(app.applicant) if is_unit else _person(app.applicant, full)
         contact = _person(app.contact, full) if is_unit and app.contact else None
         return NoticeData(
-            kind=kind, centre=_centre(settings), application_no=app.number,
+            kind=kind, centre=issuer, application_no=app.number,
             serial_no=serial, matter_name=app.matter_name,
             matter_code=app.matter_code, applicant=applicant, contact=contact,
             received_on=app.received_on, issued_on=decision.decided_at.date(),
