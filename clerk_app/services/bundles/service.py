@@ -37,13 +37,14 @@ from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 from clerk_app.services.bundles.definitions import BundleCatalogue
 from clerk_app.services.bundles.form import BundleForm
-from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService, _next_number
+from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService
 from clerk_app.services.intake.intake_form import (
     FieldProblem,
     IntakeForm,
     PersonInput,
     form_problems,
 )
+from clerk_app.services.intake.records import next_number
 from clerk_app.services.station.catalogue import CatalogueService
 from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit, emit
@@ -295,7 +296,7 @@ class BundleService:
             event = "bundle.decided"
         else:
             case = BundleCase(
-                number=_next_number(session, region, station, today), bundle_code=bundle.code,
+                number=next_number(session, region, station, today), bundle_code=bundle.code,
                 bundle_version=bundle.version, bundle_name=bundle.name,
                 station_code=region + station, window=actor.window, applicant_id=0,
                 clerk_id=actor.user_id, chosen=sorted(form.chosen), clerk_conditions=[],

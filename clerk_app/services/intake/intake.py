@@ -20,7 +20,7 @@ from clerk_app.domain.checklist import (
     evaluate,
 )
 from clerk_app.domain.decision import DecisionCheck, Outcome, check_decision, propose_outcome
-from clerk_app.domain.numbering import format_number, parse_number
+from clerk_app.domain.numbering import parse_number
 from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 from clerk_app.services.intake.intake_form import (
@@ -29,6 +29,7 @@ from clerk_app.services.intake.intake_form import (
     PersonInput,
     form_problems,
 )
+from clerk_app.services.intake.records import next_number, write_materials, write_people
 from clerk_app.services.station.catalogue import CatalogueService
 from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit, emit
@@ -40,11 +41,9 @@ from clerk_app.services.village.powers import require_any, require_decision
 from clerk_app.store.models import (
     Applicant,
     Application,
-    ApplicationMaterial,
     ClockEvent,
     Decision,
     Draft,
-    NumberCounter,
     Visit,
 )
 
@@ -252,7 +251,7 @@ class IntakeService:
             event_type = "application.decided"
         else:
             app = Application(
-                number=_next_number(session, region, station, today),
+                number=next_number(session, region, station, today),
                 station_code=region + station, window=actor.window,
                 matter_code=assessment.matter.code, matter_version=assessment.matter.version,
                 matter_name=assessment.matter.name, status=ApplicationStatus.DRAFT.value,
@@ -263,8 +262,8 @@ class IntakeService:
             event_type = "application.confirmed"
         was_carried = app.status == ApplicationStatus.CENTRE_RECEIVED.value
         with session.no_autoflush:
-            self._write_people(session, app, form, now)
-        self._write_materials(session, app, assessment, form)
+            write_people(session, app, form, now)
+        self._write_materials(app, assessment, form)
         status = move(ApplicationStatus(app.status), status_after(outcome))
         app.status = status.value
         app.outcome = outcome.value
@@ -301,34 +300,10 @@ class IntakeService:
         return ConfirmResult(app.number, outcome, status, app.due_date, app.due_provisional,
                              len(app.visits))
 
-    def _write_people(self, session: Session, app: Application, form: IntakeForm,
-                      now: datetime) -> None:
-        kind = form.applicant_type.value
-        app.applicant = _upsert_person(session, form.applicant, kind, now)
-        app.contact = (_upsert_person(session, form.contact, "natural_person", now)
-                       if form.applicant_type is ApplicantType.LEGAL_PERSON
-                       and not form.contact.empty else None)
-        app.agent = (_upsert_person(session, form.agent, "natural_person", now)
-                     if form.has_agent and not form.agent.empty else None)
-
-    def _write_materials(self, session: Session, app: Application, assessment: Assessment,
-                         form: IntakeForm) -> None:
-        existing = {m.material_id: m for m in app.materials}
-        applicable = {m.id for m in assessment.evaluation.applicable}
-        for position, material in enumerate(assessment.matter.materials):
-            entry = form.materials.get(material.id, MaterialEntry())
-            row = existing.get(material.id)
-            if row is None:
-                row = ApplicationMaterial(material_id=material.id, position=position,
-                                          name=material.name, form_required=material.form,
-                                          copies_required=material.copies)
-                app.materials.append(row)
-            row.applicable = material.id in applicable
-            row.state = entry.state.value
-            row.form_received = entry.form_received
-            row.copies_received = entry.copies_received
-            row.promised_date = entry.promised_date
-            row.note = entry.note
+    @staticmethod
+    def _write_materials(app: Application, assessment: Assessment, form: IntakeForm) -> None:
+        write_materials(app, assessment.matter,
+                        {m.id for m in assessment.evaluation.applicable}, form)
 
     def _set_due(self, session: Session, app: Application, matter: Matter,
                  outcome: Outcome, today: date) -> None:
@@ -344,35 +319,6 @@ class IntakeService:
         due = compute_due(self.calendar(), app.accepted_on, matter.promised_limit, list(pauses),
                           today)
         app.due_date, app.due_provisional = due.date, due.provisional
-
-
-def _next_number(session: Session, region: str, station: str, today: date) -> str:
-    """Allocate the next application number for the station's date (in the caller's txn)."""
-    key = today.strftime("%Y%m%d")
-    counter = session.get(NumberCounter, key)
-    if counter is None:
-        counter = NumberCounter(day_key=key, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return format_number(region, station, today, counter.last)
-
-
-def _upsert_person(session: Session, person: PersonInput, kind: str, now: datetime) -> Applicant:
-    number = person.doc_number.strip().upper()
-    row = session.scalars(select(Applicant).where(
-        Applicant.doc_type == person.doc_type, Applicant.doc_number == number)).first()
-    if row is None:
-        row = Applicant(kind=kind, doc_type=person.doc_type, doc_number=number, name="",
-                        updated_at=now)
-        session.add(row)
-    row.kind = kind
-    row.name = person.name.strip()
-    row.phone = person.phone.strip()
-    row.address = person.address.strip()
-    row.legal_representative = person.legal_representative.strip()
-    row.updated_at = now
-    return row
 
 
 def _person_of(row: Applicant) -> PersonInput:

@@ -20,6 +20,7 @@ from clerk_app.domain.village import parse_batch_number, transit_overdue
 from clerk_app.domain.workdays import WorkCalendar
 from clerk_app.i18n import _
 from clerk_app.services.intake.intake_form import PersonInput
+from clerk_app.services.intake.records import upsert_person
 from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit, emit
 from clerk_app.services.station.permissions import Permission, allowed, require
@@ -107,9 +108,8 @@ def _person(session: Session, data: dict[str, Any] | None, now: datetime) -> App
                          doc_number=_text(data.get("doc_number")),
                          phone=_text(data.get("phone")), address=_text(data.get("address")),
                          legal_representative=_text(data.get("legal_representative")))
-    from clerk_app.services.intake.intake import _upsert_person  # the same rule as at the counter
 
-    return _upsert_person(session, person, _text(data.get("kind")) or "natural_person", now)
+    return upsert_person(session, person, _text(data.get("kind")) or "natural_person", now)
 
 
 class CentreBatchService:

@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from clerk_app.domain.application import ApplicationStatus, move
 from clerk_app.domain.village import appearance_lines
 from clerk_app.i18n import _
-from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService, _next_number
+from clerk_app.services.intake.intake import Assessment, IntakeError, IntakeService
 from clerk_app.services.intake.intake_form import IntakeForm
+from clerk_app.services.intake.records import next_number, write_materials, write_people
 from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit, emit
 from clerk_app.services.station.permissions import Permission, require
@@ -98,7 +99,7 @@ class CollectionService:
             before = application_snapshot(app)
         else:
             app = Application(
-                number=_next_number(session, settings.region_code, settings.station_code,
+                number=next_number(session, settings.region_code, settings.station_code,
                                     now.date()),
                 station_code=settings.station_id, window=actor.window or point.point_name,
                 matter_code=matter.code, matter_version=matter.version, matter_name=matter.name,
@@ -108,8 +109,9 @@ class CollectionService:
             session.add(app)
             before = None
         with session.no_autoflush:
-            self.intake._write_people(session, app, form, now)  # noqa: SLF001 - same rules
-        self.intake._write_materials(session, app, assessment, form)  # noqa: SLF001
+            write_people(session, app, form, now)
+        write_materials(app, assessment.matter,
+                        {m.id for m in assessment.evaluation.applicable}, form)
         app.status = move(ApplicationStatus(app.status), ApplicationStatus.COLLECTED).value
         app.delivery_method = form.delivery_method
         app.clerk_conditions = sorted(form.clerk_applies)
