@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clerk_app.store.cipher import DataKey
-from clerk_app.store.database import DatabaseDamaged, is_plain_sqlite, raw_key_literal
+from clerk_app.store.db_file import DatabaseDamaged, is_plain_sqlite, raw_key_literal
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from clerk_app.i18n import _
 from clerk_app.store.cipher import KEY_BYTES, NONCE_BYTES, DataKey
-from clerk_app.store.database import DatabaseUnavailable, KeyRejected
+from clerk_app.store.db_file import DatabaseUnavailable, KeyRejected
 
 KEY_FILE_NAME = "clerk.keys"
 FORMAT = "clerk-keys/1"

@@ -5,33 +5,34 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from clerk_app.config import Config
-from clerk_app.documents.fonts import preload as preload_notice_fonts
 from clerk_app.i18n import _
-from clerk_app.services.station.settings import load_settings
-from clerk_app.services.station.station_access import Opened, StationState, station_state
-from clerk_app.store.database import DatabaseUnavailable
-from clerk_app.ui.errors import ErrorReporter, safe_traceback
+from clerk_app.services.station.station_state import StationState, station_state
+from clerk_app.store.db_file import DatabaseUnavailable
 from clerk_app.ui.fonts import install_fonts
-from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.qt_locale import install_chinese
+from clerk_app.ui.station import warm_up
 from clerk_app.ui.station.login_dialog import LoginDialog
-from clerk_app.ui.station.recovery_dialog import RecoveryCodeDialog
-from clerk_app.ui.station.setup_dialog import SetupDialog
 from clerk_app.ui.station.single_instance import SingleInstance, bring_to_front
-from clerk_app.ui.station.sync_worker import station_sync
-from clerk_app.ui.supervisor import IdleLock
-from clerk_app.ui.taskman import TaskManager
+
+if TYPE_CHECKING:  # loaded by warm_up.py on a worker while the login dialog waits
+    from clerk_app.services.station.station_access import Opened
+    from clerk_app.ui.errors import ErrorReporter
 
 log = logging.getLogger(__name__)
+PRELOAD_AFTER_MS = 1_000
 
 
 def _install_excepthook(reporter: ErrorReporter) -> None:
     """Exceptions escaping a Qt slot: logged and shown; the clerk carries on."""
+    from clerk_app.ui.errors import safe_traceback
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if not isinstance(exc, Exception):
@@ -45,22 +46,44 @@ def _install_excepthook(reporter: ErrorReporter) -> None:
     sys.excepthook = hook
 
 
+class _WarmUpWhenPainted(QObject):
+    """Starts loading the window's modules once the dialog is on screen, not before: the
+    dialog itself is drawn at full speed, the loading overlaps the clerk's typing."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, warm_up.begin)
+        return False
+
+
+def _exec_warming(dialog: QDialog) -> int:
+    starter = _WarmUpWhenPainted(dialog)
+    dialog.installEventFilter(starter)
+    QTimer.singleShot(500, warm_up.begin)  # no paint event (a minimised start): load anyway
+    return dialog.exec()
+
+
 def open_station(config: Config) -> Opened | None:
     """Setup on a new station, else sign-in (converting a plain database of an earlier
     version); then the recovery code once and the accounts that need a reset."""
     state = station_state(config)
     if state is StationState.NEW:
+        from clerk_app.ui.station.setup_dialog import SetupDialog  # first start only
+
         setup = SetupDialog(config)
-        if setup.exec() != QDialog.DialogCode.Accepted or setup.opened is None:
+        if _exec_warming(setup) != QDialog.DialogCode.Accepted or setup.opened is None:
             return None
         opened = setup.opened
     else:
         login = LoginDialog(None, None, config=config,
                             converting=state is StationState.PLAIN)
-        if login.exec() != QDialog.DialogCode.Accepted or login.opened is None:
+        if _exec_warming(login) != QDialog.DialogCode.Accepted or login.opened is None:
             return None
         opened = login.opened
     if opened.recovery_code:
+        from clerk_app.ui.station.recovery_dialog import RecoveryCodeDialog
+
         RecoveryCodeDialog(opened.recovery_code).exec()
     if opened.needs_reset:
         QMessageBox.information(None, _("需要重置密码的账号"), _(
@@ -83,7 +106,6 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
     if not instance.claim():
         return 0  # the running window was asked to come to the front
     instance.activate_requested.connect(bring_to_front)
-    reporter = ErrorReporter(QApplication.activeWindow)
     previous_hook = sys.excepthook
     try:
         opened = open_station(config)
@@ -91,6 +113,8 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, _("无法启动"), str(exc))
         return 1
     except Exception as exc:
+        from clerk_app.ui.errors import safe_traceback
+
         log.critical("cannot open the station database:\n%s", safe_traceback(exc))
         QMessageBox.critical(None, _("无法启动"), _(
             "无法打开本站数据库（{path}）。请联系技术支持；不要删除数据目录中的任何文件。").format(
@@ -98,19 +122,45 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
         return 1
     if opened is None:
         return 0
+    try:
+        return _run_window(app, config, opened)
+    finally:
+        sys.excepthook = previous_hook
+
+
+def _preload_notice_fonts() -> None:
+    from clerk_app.documents.fonts import preload  # reportlab: off the GUI thread
+
+    preload()
+
+
+def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
+    """The main window on the signed-in services until the clerk quits (modules: warm_up.py)."""
+    from clerk_app.services.station.settings import load_settings
+    from clerk_app.ui.errors import ErrorReporter
+    from clerk_app.ui.main_window import MainWindow
+    from clerk_app.ui.station.sync_worker import station_sync
+    from clerk_app.ui.supervisor import IdleLock
+    from clerk_app.ui.taskman import TaskManager
+
     services = opened.services
+    reporter = ErrorReporter(QApplication.activeWindow)
     _install_excepthook(reporter)
     taskman = TaskManager(reporter)
-    taskman.read(preload_notice_fonts, context=_("准备通知书字体"))  # first print without the wait
     sync = station_sync(services)
     try:
         window = MainWindow(services, opened.actor, taskman=taskman, reporter=reporter,
                             settings=load_settings(services.ctx), sync=sync)
+        warm_up.TIMES.window_built = time.perf_counter()
         window.showMaximized()
+        log.info("start-up: %s", warm_up.TIMES.summary())
         idle_lock = IdleLock(window, services.accounts, window.actor, taskman,
                              config.idle_lock_minutes)
         idle_lock.install()
         window.offer_drafts()
+        # the first print without the font's wait; after the window's first paint and loads
+        QTimer.singleShot(PRELOAD_AFTER_MS, lambda: taskman.read(
+            _preload_notice_fonts, context=_("准备通知书字体")))
         sync.start()
         return app.exec()
     finally:
@@ -119,4 +169,3 @@ def run_gui(config: Config, argv: list[str] | None = None) -> int:
             sync.wait()
         taskman.shutdown()
         services.close()
-        sys.excepthook = previous_hook

@@ -10,7 +10,6 @@ start here, so they open the database the same way:
 
 from __future__ import annotations
 
-import enum
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,30 +20,25 @@ from clerk_app.i18n import _
 from clerk_app.services.station.context import Actor
 from clerk_app.services.station.permissions import Role
 from clerk_app.services.station.settings import CentreSettings, save_settings, validate_settings
+from clerk_app.services.station.station_state import (
+    StationState,
+    keys_path,
+    station_state,
+    unlock,
+)
 from clerk_app.services.supervision.accounts import AccountError
 from clerk_app.store import machine_key
 from clerk_app.store.cipher import DataKey
-from clerk_app.store.conversion import (
-    Progress,
-    convert_to_encrypted,
-    plain_side_files,
-    tidy_interrupted,
-)
+from clerk_app.store.conversion import Progress, convert_to_encrypted, plain_side_files
 from clerk_app.store.database import (
     DatabaseDamaged,
     DatabaseUnavailable,
     KeyRejected,
     is_plain_sqlite,
 )
-from clerk_app.store.keys import KeyFile, key_file_path
+from clerk_app.store.keys import KeyFile
 
 log = logging.getLogger(__name__)
-
-
-class StationState(enum.Enum):
-    NEW = "new"  # nothing yet (or a plain database nobody ever signed in to)
-    ENCRYPTED = "encrypted"  # a key file: sign in with an account's copy
-    PLAIN = "plain"  # a plain database with accounts, from a version before encryption
 
 
 @dataclass
@@ -55,37 +49,6 @@ class Opened:
     actor: Actor
     recovery_code: str | None = None  # shown once, after setup or conversion
     needs_reset: list[str] = field(default_factory=list)  # accounts without a key copy
-
-
-def keys_path(config: Config) -> Path:
-    return key_file_path(config.database_path)
-
-
-def _plain_has_accounts(config: Config) -> bool:
-    """A look into a plain database of an earlier version (no migration here)."""
-    import sqlite3
-
-    try:
-        connection = sqlite3.connect(config.database_path)
-        try:
-            return bool(connection.execute("SELECT count(*) FROM users").fetchone()[0])
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
-
-
-def station_state(config: Config) -> StationState:
-    """What start-up has to do with this data directory."""
-    tidy_interrupted(config.database_path)
-    if keys_path(config).exists():
-        if KeyFile.load(keys_path(config)).accounts:
-            return StationState.ENCRYPTED
-        return StationState.NEW  # a setup cut short before the administrator had a copy
-    path = config.database_path
-    if path.exists() and path.stat().st_size > 0 and is_plain_sqlite(path):
-        return StationState.PLAIN if _plain_has_accounts(config) else StationState.NEW
-    return StationState.NEW
 
 
 class DatabaseMissing(DatabaseUnavailable):
@@ -147,22 +110,21 @@ def set_up(config: Config, settings: CentreSettings, username: str, display_name
     return Opened(services, admin, recovery_code=code)
 
 
-def unlock(config: Config, username: str, password: str) -> DataKey:
-    """The data key from the account's copy (KeyRejected: "密码或密钥不正确")."""
-    return KeyFile.load(keys_path(config)).unlock(username, password)
-
-
 def sign_in(config: Config, username: str, password: str, *, log_to_file: bool = True,
-            load_sample: bool = True, progress: Progress | None = None) -> Opened:
+            load_sample: bool = True, progress: Progress | None = None,
+            key: DataKey | None = None) -> Opened:
     """Unwrap the account's copy, open the database, sign in (lockout and audit as before).
-    On a plain database of an earlier version an administrator's sign-in converts it."""
+    On a plain database of an earlier version an administrator's sign-in converts it.
+    `key`: the data key this password already unwrapped (`unlock`, done on a worker at start
+    while the window's modules load) — not unwrapped a second time."""
     state = station_state(config)
     if state is StationState.NEW:
         raise AccountError(_("本站尚未设置，请先完成首次设置"))
     if state is StationState.PLAIN:
         return _convert_plain(config, username, password, log_to_file=log_to_file,
                               progress=progress)
-    key = unlock(config, username, password)
+    if key is None:
+        key = unlock(config, username, password)
     code = None
     if is_plain_sqlite(config.database_path):
         # a conversion was cut short: its recovery code was never shown, so make a new one

@@ -8,6 +8,8 @@ In a running session (idle lock, switch user) it signs in on the open database.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,13 +23,15 @@ from PySide6.QtWidgets import (
 
 from clerk_app.config import Config
 from clerk_app.i18n import _
-from clerk_app.services.station.context import Actor
-from clerk_app.services.station.station_access import Opened, sign_in
-from clerk_app.services.supervision.accounts import AccountService
-from clerk_app.ui.errors import is_user_error, problems_of
 from clerk_app.ui.station.start_worker import StartWorker, start_error_text
-from clerk_app.ui.taskman import TaskManager
+from clerk_app.ui.station.warm_up import sign_in_at_start
 from clerk_app.ui.widgets import MessageLine, plain_label
+
+if TYPE_CHECKING:  # the database layer loads on a worker while this dialog waits (warm_up.py)
+    from clerk_app.services.station.context import Actor
+    from clerk_app.services.station.station_access import Opened
+    from clerk_app.services.supervision.accounts import AccountService
+    from clerk_app.ui.taskman import TaskManager
 
 NOTE_WIDTH = 500
 STAGES = {"export": _("正在加密本站数据"), "verify": _("正在校验加密后的数据库"),
@@ -103,8 +107,8 @@ class LoginDialog(QDialog):
         self.error.show_note(_("正在登录……"))
         if self.config is not None:
             config = self.config
-            self.worker.start(lambda progress: sign_in(config, username, password,
-                                                       progress=progress))
+            self.worker.start(lambda progress: sign_in_at_start(config, username, password,
+                                                                progress))
             return
         assert self.accounts is not None and self.taskman is not None
         accounts = self.accounts
@@ -113,6 +117,8 @@ class LoginDialog(QDialog):
                            context=_("登录"))
 
     def _opened(self, opened: object) -> None:
+        from clerk_app.services.station.station_access import Opened  # loaded by the task
+
         assert isinstance(opened, Opened)
         self.opened = opened
         self._signed_in(opened.actor)
@@ -146,6 +152,8 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
+        from clerk_app.ui.errors import is_user_error, problems_of  # a session: loaded
+
         self.buttons.setEnabled(True)
         self.password.clear()
         self.password.setFocus()

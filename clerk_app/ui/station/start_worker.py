@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from clerk_app.i18n import _
-from clerk_app.ui.errors import safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,8 @@ class _Job(QRunnable):
         except Exception as exc:
             log.info("start-up task failed: %s", type(exc).__name__)
             if not getattr(exc, "__module__", "").startswith("clerk_app"):
+                from clerk_app.ui.errors import safe_traceback
+
                 log.error("start-up task error:\n%s", safe_traceback(exc))
             self.signals.failed.emit(exc)
         else:
@@ -84,10 +85,10 @@ class StartWorker(QObject):
 
 def start_error_text(exc: object) -> str:
     """What the clerk reads when a start-up task failed (program faults stay in the log)."""
-    from clerk_app.services.supervision.accounts import AccountError
-    from clerk_app.store.database import DatabaseUnavailable
+    from clerk_app.store.db_file import DatabaseUnavailable  # light: before the window loads
 
-    if isinstance(exc, DatabaseUnavailable | AccountError | ValueError | PermissionError) and str(exc):
+    # AccountError is a ValueError: no import of the accounts service on the GUI thread here
+    if isinstance(exc, DatabaseUnavailable | ValueError | PermissionError) and str(exc):
         return str(exc)
     if isinstance(exc, OSError):
         return _("无法读写数据目录：{reason}").format(reason=exc.strerror or type(exc).__name__)
