@@ -2,7 +2,8 @@
 
 Main face: AR PL UMing CN (Song/Ming). Fallbacks, tried in order for characters the main
 face lacks: Droid Sans Fallback (rest of the BMP, CJK Ext. A) and HanaMinB (CJK Ext. B-F,
-planes 2-3). Each face is parsed only when a character first needs it.
+planes 2-3). Each face is parsed only when a character first needs it (`font_face`: the file
+mapped, its tables unpacked in bulk).
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+
+from clerk_app.documents.font_face import MappedTTFont
 
 FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
 
@@ -38,45 +39,6 @@ FALLBACK_FONTS = (
 ALL_FONTS = (MAIN_FONT, *FALLBACK_FONTS)
 
 
-class _GlyphTable:
-    """The 'glyf' table seen through a memoryview: slicing copies one glyph, not 17 MB."""
-
-    def __init__(self, data: memoryview) -> None:
-        self._data = data
-
-    def __getitem__(self, key: slice) -> bytes:
-        return bytes(self._data[key])
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-
-def _cache_tables(face: Any) -> None:
-    """Make reportlab's subsetting cheap on big CJK fonts.
-
-    reportlab's ``makeSubset`` (run for every 256 characters a document uses) calls
-    ``get_table``, which slices the whole font file each time: 17 MB for UMing's glyphs. This
-    instance-level override returns cached copies of the small tables and a zero-copy view of
-    the glyph table; the bytes produced are the same.
-    """
-    view = memoryview(face._ttf_data)
-    cache: dict[str, Any] = {}
-
-    def get_table(tag: str) -> Any:
-        table = cache.get(tag)
-        if table is None:
-            pos, length = face.get_table_pos(tag)
-            table = (
-                _GlyphTable(view[pos : pos + length])
-                if tag == "glyf"
-                else face._ttf_data[pos : pos + length]
-            )
-            cache[tag] = table
-        return table
-
-    face.get_table = get_table
-
-
 _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int] | dict[int, int]] = {}
 _choice: dict[str, str | None] = {}
@@ -89,8 +51,7 @@ def _cmap(font: BundledFont) -> frozenset[int] | dict[int, int]:
         with _lock:
             cmap = _cmaps.get(font.name)
             if cmap is None:
-                face = TTFont(font.name, str(FONT_DIR / font.file), subfontIndex=font.subfont_index)
-                _cache_tables(face.face)
+                face = MappedTTFont(font.name, FONT_DIR / font.file, font.subfont_index)
                 pdfmetrics.registerFont(face)
                 cmap = face.face.charToGlyph
                 _cmaps[font.name] = cmap
@@ -104,8 +65,9 @@ def main_font() -> str:
 
 
 def preload() -> None:
-    """Parse the main face now (~150 ms), e.g. from a worker thread at start-up, so the first
-    notice prints without that wait. Fallback faces still load when first needed."""
+    """Parse the main face now (~10 ms; reportlab's own parser took ~50), e.g. from a worker
+    thread at start-up, so the first notice prints without that wait. Fallback faces still
+    load when first needed."""
     main_font()
 
 
