@@ -11,21 +11,21 @@ Every word of the query must match a matter, in any order. A word matches by
 - scattered pieces that skip syllables (`dbsq` -> zui DI sheng huo BAO zhang SHEN QING: 15/12),
   offered only when no matter matches that word in one of the ways above, so an abbreviation
   never buries a real match under unrelated words (`xcjs` never offers 林木采伐).
-An inverted index from characters to matters narrows each word to a few candidates before
-the exact checks, and each word's scores are cached while the clerk keeps typing.
+Each check runs over all matters at once: the matters' syllables and characters are laid out
+in one long integer (`search_layout`), so a word costs a few dozen bit operations whatever the
+number of candidates, and ranking reads the best-ranked matters of each score off the bits.
 """
 
 from __future__ import annotations
 
-import heapq
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import islice
+
+from clerk_app.services.intake.search_layout import SlotLayout
 
 _LATIN = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9A-Z-]+$")
-_RANK_SPAN = 1 << 24  # ties on score are broken by a static rank (shorter names first)
 _SINGLES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
@@ -62,58 +62,16 @@ def syllables(name: str) -> list[str]:
     return [w for w in (p.lower().strip() for p in parts) if w and (w.isalnum() or w == "|")]
 
 
-# Pinyin match kinds over the line " syl syl …" of a matter, best first, with their scores
-# (at the first syllable, elsewhere). Scattered matches score below SCATTERED_MAX.
+# Scores per match kind (at the first syllable or character, elsewhere). Pinyin kinds are tried
+# best first and the first kind that matches a matter decides its pinyin score; scattered
+# matches score below SCATTERED_MAX and count only when nothing matches a word better.
 SCATTERED_MAX = 20
-_PINYIN_KINDS = (("whole", 58, 50), ("initials", 56, 48), ("pieces", 44, 38),
-                 ("scattered", 15, 12))
+_NAME, _NAME_SPREAD, _CODE_SCORES = (80, 60), (35, 25), (95, 70)
+_WHOLE, _INITIALS, _PIECES, _SCATTERED = (58, 50), (56, 48), (44, 38), (15, 12)
+_WITHDRAWN_PENALTY = 50
+_CACHED_WORDS = 64
 
-
-def _pinyin_patterns(token: str) -> list[tuple[re.Pattern[str], int, int]]:
-    """One regex per match kind of a Latin word, with its two scores."""
-    letters = [re.escape(ch) for ch in token]
-    first, rest = " " + letters[0], letters[1:]
-    sources = {
-        # every letter in order, spaces only between syllables: whole syllables
-        "whole": first + "".join(" ?" + c for c in rest),
-        # each letter begins the next syllable
-        "initials": first + "".join("[^ ]* " + c for c in rest),
-        # each letter continues this syllable or begins the next one
-        "pieces": first + "".join(f"(?:{c}|[^ ]* {c})" for c in rest),
-        # … or begins any later syllable
-        "scattered": first + "".join(f"(?:{c}|[^ ]* (?:[^ ]+ )*?{c})" for c in rest),
-    }
-    return [(re.compile(sources[kind]), at_start, elsewhere)
-            for kind, at_start, elsewhere in _PINYIN_KINDS]
-
-
-def _without_scattered(scores: dict[int, int]) -> dict[int, int]:
-    """Drop scattered matches of a word when any matter matches it better."""
-    if any(score > SCATTERED_MAX for score in scores.values()):
-        return {i: score for i, score in scores.items() if score > SCATTERED_MAX}
-    return scores
-
-
-def _inverted(texts: Iterable[str]) -> dict[str, frozenset[int]]:
-    index: dict[str, set[int]] = {}
-    for position, text in enumerate(texts):
-        for ch in set(text):
-            index.setdefault(ch, set()).add(position)
-    return {ch: frozenset(ids) for ch, ids in index.items()}
-
-
-def _having_all(index: dict[str, frozenset[int]], chars: str) -> set[int]:
-    sets = []
-    for ch in set(chars):
-        ids = index.get(ch)
-        if ids is None:
-            return set()
-        sets.append(ids)
-    sets.sort(key=len)
-    result = set(sets[0])
-    for ids in sets[1:]:
-        result &= ids
-    return result
+Scores = dict[int, int]  # score -> the matters (gap bits) having it
 
 
 class MatterIndex:
@@ -121,38 +79,32 @@ class MatterIndex:
 
     def __init__(self, entries: Iterable[SearchEntry]) -> None:
         self.entries = list(entries)
-        self._names = [e.searchable for e in self.entries]
-        self._codes = [e.code.upper() for e in self.entries]
-        syls = [list(e.syllables) if e.syllables else syllables(e.searchable)
-                for e in self.entries]
-        self._full = ["".join(s) for s in syls]
-        self._lines = [" " + " ".join(s) for s in syls]
-        # each distinct syllable -> the matters having it (anywhere / as their first one): a
-        # word that begins a syllable is a whole-syllable match found by set unions, no regex
-        self._by_syllable: dict[str, set[int]] = {}
-        self._by_first: dict[str, set[int]] = {}
-        for i, words in enumerate(syls):
-            for word in words:
-                self._by_syllable.setdefault(word, set()).add(i)
-            if words:
-                self._by_first.setdefault(words[0], set()).add(i)
-        self._name_chars = _inverted(self._names)
-        self._code_chars = _inverted(self._codes)
-        self._pinyin_chars = _inverted(self._full)
-        self._cache: dict[str, dict[int, int]] = {}
-        order = sorted(range(len(self.entries)),
-                       key=lambda i: (len(self.entries[i].name), self._codes[i]))
-        self._static_rank = [0] * len(self.entries)
-        for position, i in enumerate(order):
-            self._static_rank[i] = position
-        self._penalty = [0 if e.active else 50 for e in self.entries]
-        self._by_name = {e.name: i for i, e in enumerate(self.entries)}
-        self._by_name.update({k: i for i, e in enumerate(self.entries) for k in e.keywords})
-        self._by_code = {code: i for i, code in enumerate(self._codes)}
-        # single letters and digits match thousands of matters: score and rank them up front
-        self._single = {ch: self._score_token(ch) for ch in _SINGLES}
-        self._single_ranked = {ch: sorted(self._keyed(_without_scattered(scores)))
-                               for ch, scores in self._single.items()}
+        entries_ = self.entries
+        texts = [e.searchable for e in entries_]
+        codes = [e.code.upper() for e in entries_]
+        syls = [tuple(e.syllables) if e.syllables else tuple(syllables(e.searchable))
+                for e in entries_]
+        # ties on score are broken by a static rank: shorter names first, then the code
+        order = sorted(range(len(entries_)), key=lambda i: (len(entries_[i].name), codes[i]))
+        self._layout = layout = SlotLayout(order, syls, texts, codes)
+        self._active = layout.gaps_of(i for i, e in enumerate(entries_) if e.active)
+        self._withdrawn = layout.gaps & ~self._active
+        # `.*?` does not cross a line break: such (odd) texts are matched one by one
+        self._broken = {i: text for i, text in enumerate(texts) if "\n" in text}
+        self._broken_gaps = layout.gaps_of(self._broken)
+        self._by_name = {e.name: i for i, e in enumerate(entries_)}
+        self._by_name.update({k: i for i, e in enumerate(entries_) for k in e.keywords})
+        self._by_code = {code: i for i, code in enumerate(codes)}
+        # every beginning of a syllable -> the syllables it begins; one letter's slots kept ready
+        self._syllable_set = set(layout.syllables.elements())
+        self._beginning: dict[str, list[str]] = {}
+        for word in self._syllable_set:
+            for end in range(1, len(word) + 1):
+                self._beginning.setdefault(word[:end], []).append(word)
+        self._initial: dict[str, int] = {}
+        for letter in {word[0] for word in self._syllable_set}:
+            self._initial[letter] = self._union(self._beginning[letter])
+        self._cache: dict[str, Scores] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -161,116 +113,225 @@ class MatterIndex:
         """Forget cached word scores (benchmarks measure typing from scratch)."""
         self._cache.clear()
 
-    def _token_scores(self, token: str) -> dict[int, int]:
-        """Scores of one word, narrowed from the cached scores of its longest typed prefix:
-        whatever matches a word also matches every prefix of it."""
-        if token in self._single:
-            return self._single[token]
-        cached = self._cache.get(token)
-        if cached is not None:
-            return cached
-        within = None
-        for end in range(len(token) - 1, 0, -1):
-            prefix = self._cache.get(token[:end]) or self._single.get(token[:end])
-            if prefix is not None:
-                within = prefix.keys()
-                break
-        if len(self._cache) > 4096:
-            self._cache.clear()
-        scores = self._cache[token] = self._score_token(token, within)
-        return scores
-
-    def _score_token(self, token: str, within: Iterable[int] | None = None) -> dict[int, int]:
-        """Score of each matter that matches one query word (higher is better)."""
-        scores: dict[int, int] = {}
-        allowed = None if within is None else set(within)
-
-        def having_all(index: dict[str, frozenset[int]], chars: str) -> set[int]:
-            found = _having_all(index, chars)
-            return found if allowed is None else found & allowed
-
-        names = self._names
-        spread = re.compile(".*?".join(re.escape(ch) for ch in token))
-        for i in having_all(self._name_chars, token):
-            at = names[i].find(token)
-            if at >= 0:
-                scores[i] = 80 if at == 0 else 60
-            elif len(token) > 1:
-                match = spread.search(names[i])
-                if match:
-                    scores[i] = 35 if match.start() == 0 else 25
-        upper = token.upper()
-        if _CODE.match(upper):
-            codes = self._codes
-            for i in having_all(self._code_chars, upper):
-                at = codes[i].find(upper)
-                if at >= 0:
-                    scores[i] = max(scores.get(i, 0), 95 if at == 0 else 70)
-        lower = token.lower()
-        if _LATIN.match(lower):
-            lines = self._lines
-            patterns = _pinyin_patterns(lower)
-            whole, (scattered, _, _) = patterns[0][0], patterns[-1]
-            starts_one = self._syllables_starting(self._by_syllable, lower)
-            first_one = self._syllables_starting(self._by_first, lower)
-            for i in having_all(self._pinyin_chars, lower):
-                if i in starts_one:  # whole syllables: at the start unless only later on
-                    score = 58 if i in first_one or whole.match(lines[i]) else 50
-                    if score > scores.get(i, 0):
-                        scores[i] = score
-                    continue
-                line = lines[i]
-                if scattered.search(line) is None:  # the loosest kind: nothing matches
-                    continue
-                for pattern, at_start, elsewhere in patterns:
-                    match = pattern.search(line)
-                    if match is not None:
-                        score = at_start if match.start() == 0 else elsewhere
-                        if score > scores.get(i, 0):
-                            scores[i] = score
-                        break
-        return scores
-
-    @staticmethod
-    def _syllables_starting(by_syllable: dict[str, set[int]], letters: str) -> set[int]:
-        """Matters with a syllable that begins with `letters` (a few set unions)."""
-        found: set[int] = set()
-        for word, ids in by_syllable.items():
-            if word.startswith(letters):
-                found |= ids
-        return found
-
     def search(self, query: str, limit: int = 50, include_withdrawn: bool = True) -> list[SearchHit]:
         """Matters matching every word of the query, best first."""
         words = query.split()
         if not words:
             return []
-        if len(words) == 1 and words[0] in self._single_ranked:
-            ranked = (k for k in self._single_ranked[words[0]]
-                      if include_withdrawn or not self._penalty[k[1]])
-            return self._hits(list(islice(ranked, limit)))
-        total = _without_scattered(self._token_scores(words[0]))
+        total = dict(self._first_word(words[0]))  # the cached scores stay as they are
         for word in words[1:]:
             # later words only need checking against what the earlier words matched
-            scores = _without_scattered(self._score_token(word, total.keys()))
-            total = {i: s + scores[i] for i, s in total.items() if i in scores}
+            scores = self._word_scores(word, _union_of(total))
+            combined: Scores = {}
+            for score, matters in total.items():
+                for more, others in scores.items():
+                    both = matters & others
+                    if both:
+                        combined[score + more] = combined.get(score + more, 0) | both
+            total = combined
             if not total:
                 return []
-        exact = query.strip()
-        for i in (self._by_name.get(exact), self._by_code.get(exact.upper())):
-            if i is not None and i in total:
-                total[i] += 100
-        if not include_withdrawn:
-            total = {i: s for i, s in total.items() if not self._penalty[i]}
-        return self._hits(heapq.nsmallest(limit, self._keyed(total)))
+        if not (len(words) == 1 and words[0] in _SINGLES):  # a single letter or digit: no bonus
+            exact = query.strip()
+            for i in (self._by_name.get(exact), self._by_code.get(exact.upper())):
+                if i is not None:
+                    _raise_score(total, 1 << self._layout.gap_of[i], 100)
+        return self._ranked(total, limit, include_withdrawn)
 
-    def _keyed(self, scores: dict[int, int]) -> list[tuple[int, int]]:
-        """(sort key, index): best score first, then the static rank (shorter names)."""
-        rank, penalty = self._static_rank, self._penalty
-        return [((penalty[i] - score) * _RANK_SPAN + rank[i], i) for i, score in scores.items()]
-
-    def _hits(self, keyed: list[tuple[int, int]]) -> list[SearchHit]:
+    def _ranked(self, total: Scores, limit: int, include_withdrawn: bool) -> list[SearchHit]:
+        """Best score first (a withdrawn matter loses 50), then the static rank."""
+        groups: dict[int, int] = {}  # score shown -> matters
+        for score, matters in total.items():
+            for shown, kind in ((score, self._active), (score - _WITHDRAWN_PENALTY, self._withdrawn)):
+                if kind is self._withdrawn and not include_withdrawn:
+                    continue
+                chosen = matters & kind
+                if chosen:
+                    groups[shown] = groups.get(shown, 0) | chosen
+        hits: list[SearchHit] = []
         entries = self.entries
-        return [SearchHit(entries[i].code, entries[i].name, -(key // _RANK_SPAN), entries[i].active,
-                          entries[i].withdrawn_reason)
-                for key, i in keyed]
+        for shown in sorted(groups, reverse=True):
+            for i in self._layout.first_matters(groups[shown], limit - len(hits)):
+                e = entries[i]
+                hits.append(SearchHit(e.code, e.name, shown, e.active, e.withdrawn_reason))
+            if len(hits) >= limit:
+                break
+        return hits
+
+    def _first_word(self, token: str) -> Scores:
+        cached = self._cache.get(token)
+        if cached is None:
+            if len(self._cache) >= _CACHED_WORDS:
+                self._cache.clear()
+            cached = self._cache[token] = self._word_scores(token, None)
+        return cached
+
+    def _word_scores(self, token: str, within: int | None) -> Scores:
+        """The matters (among `within`, if given) matching one query word, by score; scattered
+        pinyin matches only when no matter matches the word in a better way."""
+        layout = self._layout
+        found: Scores = {}
+
+        def add(scores: tuple[int, int], slots: int, taken: int = 0) -> int:
+            """Record matches at the first element / elsewhere; returns the matters matched."""
+            if not slots:
+                return 0
+            anywhere = layout.anywhere(slots) & ~taken
+            first = layout.at_first(slots) & anywhere
+            for score, matters in zip(scores, (first, anywhere & ~first), strict=True):
+                if matters:
+                    found[score] = found.get(score, 0) | matters
+            return anywhere
+
+        add(_NAME, self._substring(layout.chars.get, token))
+        if len(token) > 1:
+            self._spread_in_names(token, found)
+        upper = token.upper()
+        if _CODE.match(upper):
+            add(_CODE_SCORES, self._substring(layout.code_chars.get, upper))
+        lower = token.lower()
+        latin = _LATIN.match(lower) is not None
+        memo: dict[str, int] = {}
+        if latin:
+            def beginning(letters: str) -> int:
+                return self._beginning_with(letters, memo)
+
+            taken = add(_WHOLE, self._whole(lower, beginning))
+            taken |= add(_INITIALS, self._substring(beginning, lower), taken)
+            add(_PIECES, self._pieces(lower, beginning, next_only=True), taken)
+        scores = _best_of(found, within)
+        if not scores and latin:
+            found.clear()
+            add(_SCATTERED, self._pieces(lower, lambda s: self._beginning_with(s, memo),
+                                         next_only=False))
+            scores = _best_of(found, within)
+        return scores
+
+    def _spread_in_names(self, token: str, found: Scores) -> None:
+        """Characters of the word in order in the name or a 简称 (35 from the first one, else
+        25); a matter matching as a substring keeps its higher score when the scores merge."""
+        layout = self._layout
+        chars = layout.chars.get
+        slots = chars(token[-1])
+        for ch in reversed(token[:-1]):
+            if not slots:
+                break
+            slots = chars(ch) & layout.followed_later(slots)
+        first = layout.at_first(slots) & ~self._broken_gaps
+        anywhere = layout.anywhere(slots) & ~self._broken_gaps
+        if self._broken:
+            spread = re.compile(".*?".join(re.escape(ch) for ch in token))
+            for i, text in self._broken.items():
+                match = spread.search(text)
+                if match:
+                    bit = 1 << layout.gap_of[i]
+                    anywhere |= bit
+                    if match.start() == 0:
+                        first |= bit
+        for score, matters in zip(_NAME_SPREAD, (first, anywhere & ~first), strict=True):
+            if matters:
+                found[score] = found.get(score, 0) | matters
+
+    @staticmethod
+    def _substring(slots_of: Callable[[str], int], token: str) -> int:
+        """Slots where the elements of `token` begin in a row (characters; or, with syllable
+        beginnings as `slots_of`, syllables with these initials in a row)."""
+        slots = slots_of(token[-1])
+        for ch in reversed(token[:-1]):
+            if not slots:
+                return 0
+            slots = slots_of(ch) & (slots << 1)
+        return slots
+
+    def _whole(self, letters: str, beginning: Callable[[str], int]) -> int:
+        """Slots where whole syllables in a row spell `letters`, the last one maybe half typed."""
+        syllable = self._layout.syllables.get
+        known = self._syllable_set
+        rest_from = [0] * (len(letters) + 1)  # k -> slots where letters[k:] begins
+        for k in range(len(letters) - 1, -1, -1):
+            rest = letters[k:]
+            slots = beginning(rest)
+            for end in range(1, len(rest)):
+                head = rest[:end]
+                if head not in self._beginning:
+                    break
+                if head in known and rest_from[k + end]:
+                    slots |= syllable(head) & (rest_from[k + end] << 1)
+            rest_from[k] = slots
+        return rest_from[0]
+
+    def _pieces(self, letters: str, beginning: Callable[[str], int], next_only: bool) -> int:
+        """Slots where `letters` splits into beginnings of syllables: of the following ones in
+        a row (`next_only`) or of any later ones (scattered)."""
+        layout = self._layout
+        rest_from = [0] * (len(letters) + 1)
+        after = [0] * (len(letters) + 1)  # rest_from moved to the slot before / any earlier slot
+        for k in range(len(letters) - 1, -1, -1):
+            rest = letters[k:]
+            slots = beginning(rest)
+            for end in range(1, len(rest)):
+                head = rest[:end]
+                if head not in self._beginning:
+                    break
+                following = after[k + end]
+                if following:
+                    slots |= beginning(head) & following
+            rest_from[k] = slots
+            if slots:
+                after[k] = (slots << 1) if next_only else layout.followed_later(slots)
+        return rest_from[0]
+
+    def _beginning_with(self, letters: str, memo: dict[str, int]) -> int:
+        """Slots of syllables that begin with `letters`."""
+        slots = memo.get(letters)
+        if slots is None:
+            if len(letters) == 1:
+                slots = self._initial.get(letters, 0)
+            else:
+                slots = self._union(self._beginning.get(letters, ()))
+            memo[letters] = slots
+        return slots
+
+    def _union(self, words: Iterable[str]) -> int:
+        syllable = self._layout.syllables.get
+        slots = 0
+        for word in words:
+            slots |= syllable(word)
+        return slots
+
+
+def _union_of(scores: Scores) -> int:
+    matters = 0
+    for more in scores.values():
+        matters |= more
+    return matters
+
+
+def _best_of(found: Scores, within: int | None) -> Scores:
+    """Each matter once, at its best score, among `within`; scattered scores only if nothing
+    scores higher."""
+    scores: Scores = {}
+    taken = 0
+    for score in sorted(found, reverse=True):
+        matters = found[score] & ~taken
+        if within is not None:
+            matters &= within
+        if matters:
+            scores[score] = matters
+            taken |= matters
+    if any(score > SCATTERED_MAX for score in scores):
+        return {score: matters for score, matters in scores.items() if score > SCATTERED_MAX}
+    return scores
+
+
+def _raise_score(total: Scores, matter: int, by: int) -> None:
+    """Move one matter (a gap bit) up by `by` points, if it is among the matches."""
+    for score, matters in total.items():
+        if matters & matter:
+            rest = matters & ~matter
+            if rest:
+                total[score] = rest
+            else:
+                del total[score]
+            total[score + by] = total.get(score + by, 0) | matter
+            return
