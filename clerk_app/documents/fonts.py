@@ -42,6 +42,8 @@ ALL_FONTS = (MAIN_FONT, *FALLBACK_FONTS)
 _lock = threading.Lock()
 _cmaps: dict[str, frozenset[int] | dict[int, int]] = {}
 _choice: dict[str, str | None] = {}
+_in_main: set[str] = set()  # characters font_for() gave the main face: texts of only these
+# skip the per-character walk (most of a notice's text)
 
 
 def _cmap(font: BundledFont) -> frozenset[int] | dict[int, int]:
@@ -84,6 +86,8 @@ def font_for(char: str) -> str | None:
             found = font.name
             break
     _choice[char] = found
+    if found == MAIN_FONT.name:
+        _in_main.add(char)
     return found
 
 
@@ -99,6 +103,8 @@ def missing_glyphs(text: str) -> list[str]:
 def font_runs(text: str) -> list[tuple[str, str]]:
     """Split `text` into (font name, run) pairs; glyphless characters stay in the main face."""
     main = main_font()
+    if _in_main.issuperset(text):
+        return [(main, text)] if text else []
     runs: list[tuple[str, str]] = []
     current = main
     start = 0
@@ -128,7 +134,9 @@ def to_markup(text: str) -> str:
 def is_plain(text: str, size: float, width: float) -> bool:
     """True if `text` is one line of the main face no wider than `width` at `size`."""
     main = main_font()
-    if "\n" in text or any(font_for(char) != main for char in text):
+    if "\n" in text or (
+        not _in_main.issuperset(text) and any(font_for(char) != main for char in text)
+    ):
         return False
     return pdfmetrics.stringWidth(text, main, size) <= width
 

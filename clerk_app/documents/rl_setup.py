@@ -14,6 +14,12 @@
 - ToUnicode maps: reportlab writes a character beyond the BMP (CJK Ext. B-F, e.g. 𠈌) as five
   hex digits, which readers take for two wrong characters; the PDF format wants its UTF-16
   surrogate pair. Without the fix, copying or searching a rare name in the PDF gives "†".
+- Character widths for CJK line breaking: reportlab measures every character of a paragraph
+  with a call to ``stringWidth`` each time it is laid out (90 % of a notice's measuring); the
+  same values now come from a table per font and size, filled by that same call on first use.
+- PDF arrays of numbers (the 256 glyph widths of each font subset): each number was formatted
+  through reportlab's generic ``format`` dispatch; the same bytes now come from a small table
+  of formatted numbers. A millisecond of a notice's serialisation.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from types import ModuleType
 
 from reportlab import rl_config
 from reportlab.lib import textsplit
-from reportlab.pdfbase import pdfdoc, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.platypus import paragraph
 
 _deflate: ModuleType
@@ -77,6 +83,54 @@ def _flate(_filter: object, text: str | bytes) -> bytes:
     return bytes(_deflate.compress(data, FLATE_LEVEL))
 
 
+_widths: dict[tuple[object, float], dict[str, float]] = {}
+
+
+def char_widths(word: str, fontName: str, fontSize: float) -> list[float]:  # noqa: N803
+    """``textsplit.getCharWidths`` from a table: each character's ``stringWidth``, measured
+    once per font and size."""
+    key = (pdfmetrics.getFont(fontName), fontSize)  # the font object: re-registering resets
+    table = _widths.get(key)
+    if table is None:
+        table = _widths[key] = {}
+    widths = list(map(table.get, word))
+    if None in widths:
+        for i, char in enumerate(word):
+            if widths[i] is None:
+                widths[i] = table[char] = pdfmetrics.stringWidth(char, fontName, fontSize)
+    return widths  # type: ignore[return-value]  # no None left
+
+
+_formatted: dict[type, dict[float, bytes]] = {int: {}, float: {}}
+_FORMATTED_MAX = 4096  # numbers kept per type; coordinates beyond are formatted each time
+_original_array_format = pdfdoc.PDFArray.format  # reportlab's, for comparison in tests
+
+
+def _number(value: float) -> bytes:
+    table = _formatted[type(value)]
+    text = table.get(value)
+    if text is None:
+        text = pdfdoc.fp_str(value).encode("ascii")
+        if len(table) < _FORMATTED_MAX:
+            table[value] = text
+    return text
+
+
+def array_format(self: pdfdoc.PDFArray, document: object, IND: bytes = b"\n ") -> bytes:  # noqa: N803
+    """``PDFArray.format`` with numbers formatted from `_formatted` (same bytes)."""
+    items = [
+        _number(e) if type(e) in (float, int) else pdfdoc.format(e, document)
+        for e in self.sequence
+    ]
+    if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+        joined = IND.join(items)
+    else:
+        for i in reversed(range(10, len(items), 10)):  # break up every 10 elements anyway
+            items.insert(i, b"\n ")
+        joined = b" ".join(items)
+    return b"[ " + joined + b" ]"
+
+
 def apply() -> None:
     """Apply the settings above (idempotent)."""
     global _applied
@@ -85,6 +139,8 @@ def apply() -> None:
     rl_config.useA85 = 0
     pdfdoc.PDFStreamFilterZCompress.encode = _flate
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
+    textsplit.getCharWidths = char_widths
+    pdfdoc.PDFArray.format = array_format
     # Both copies of the list are read: textsplit's for one-run paragraphs, paragraph's for
     # paragraphs with several runs (a fallback face, say).
     for module in (textsplit, paragraph):

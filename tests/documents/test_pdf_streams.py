@@ -40,3 +40,34 @@ def test_tounicode_cmap_is_reportlabs_text_for_the_bmp() -> None:
         assert rl_setup.to_unicode_cmap("AAAAAA+ClerkSong", subset) == rl_setup._original_cmap(
             "AAAAAA+ClerkSong", subset
         )
+
+
+def test_number_arrays_format_as_reportlab_does() -> None:
+    rl_setup.apply()
+    document = pdfdoc.PDFDocument()
+    rng = random.Random(7)
+    arrays = [
+        [rng.choice([1000, 500, 1000.0, 976.5625, 0]) for _ in range(256)],  # a Widths array
+        [0, 0, 595.2755905511812, 841.8897637795277],  # a MediaBox
+        [rng.uniform(-1e4, 1e4) for _ in range(37)] + [True, 1, 1.0, -0.0, 1e-9],
+        [pdfdoc.PDFName("Foo"), 3, pdfdoc.PDFArray([1, 2.25]), pdfdoc.PDFString("x")],
+        [],
+    ]
+    for sequence in arrays:
+        for kind in (pdfdoc.PDFArray, pdfdoc.PDFArrayCompact):
+            array = kind(sequence)
+            assert array.format(document) == rl_setup._original_array_format(array, document)
+
+
+def test_char_widths_are_reportlabs_string_widths() -> None:
+    from reportlab.lib import textsplit
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from clerk_app.documents.fonts import main_font
+
+    rl_setup.apply()
+    word = "申请人王𠈌于2026年11月26日提交，材料齐全。ABC xyz"
+    for size in (10.5, 14, 22.0):
+        expected = [stringWidth(char, main_font(), size) for char in word]
+        assert textsplit.getCharWidths(word, main_font(), size) == expected
+        assert textsplit.getCharWidths(word, main_font(), size) == expected  # from the table
