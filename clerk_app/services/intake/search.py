@@ -69,7 +69,7 @@ SCATTERED_MAX = 20
 _NAME, _NAME_SPREAD, _CODE_SCORES = (80, 60), (35, 25), (95, 70)
 _WHOLE, _INITIALS, _PIECES, _SCATTERED = (58, 50), (56, 48), (44, 38), (15, 12)
 _WITHDRAWN_PENALTY = 50
-_CACHED_WORDS = 64
+_CACHED_WORDS = 16  # the words being typed; each holds a few slot sets
 
 Scores = dict[int, int]  # score -> the matters (gap bits) having it
 
@@ -78,22 +78,21 @@ class MatterIndex:
     """An in-memory search index over the current matters."""
 
     def __init__(self, entries: Iterable[SearchEntry]) -> None:
-        self.entries = list(entries)
-        entries_ = self.entries
-        texts = [e.searchable for e in entries_]
-        codes = [e.code.upper() for e in entries_]
+        self.entries = listed = list(entries)
+        texts = [e.searchable for e in listed]
+        codes = [e.code.upper() for e in listed]
         syls = [tuple(e.syllables) if e.syllables else tuple(syllables(e.searchable))
-                for e in entries_]
+                for e in listed]
         # ties on score are broken by a static rank: shorter names first, then the code
-        order = sorted(range(len(entries_)), key=lambda i: (len(entries_[i].name), codes[i]))
+        order = sorted(range(len(listed)), key=lambda i: (len(listed[i].name), codes[i]))
         self._layout = layout = SlotLayout(order, syls, texts, codes)
-        self._active = layout.gaps_of(i for i, e in enumerate(entries_) if e.active)
+        self._active = layout.gaps_of(i for i, e in enumerate(listed) if e.active)
         self._withdrawn = layout.gaps & ~self._active
         # `.*?` does not cross a line break: such (odd) texts are matched one by one
         self._broken = {i: text for i, text in enumerate(texts) if "\n" in text}
         self._broken_gaps = layout.gaps_of(self._broken)
-        self._by_name = {e.name: i for i, e in enumerate(entries_)}
-        self._by_name.update({k: i for i, e in enumerate(entries_) for k in e.keywords})
+        self._by_name = {e.name: i for i, e in enumerate(listed)}
+        self._by_name.update({k: i for i, e in enumerate(listed) for k in e.keywords})
         self._by_code = {code: i for i, code in enumerate(codes)}
         # every beginning of a syllable -> the syllables it begins; one letter's slots kept ready
         self._syllable_set = set(layout.syllables.elements())
@@ -140,14 +139,15 @@ class MatterIndex:
 
     def _ranked(self, total: Scores, limit: int, include_withdrawn: bool) -> list[SearchHit]:
         """Best score first (a withdrawn matter loses 50), then the static rank."""
+        kinds = [(0, self._active)]
+        if include_withdrawn:
+            kinds.append((_WITHDRAWN_PENALTY, self._withdrawn))
         groups: dict[int, int] = {}  # score shown -> matters
         for score, matters in total.items():
-            for shown, kind in ((score, self._active), (score - _WITHDRAWN_PENALTY, self._withdrawn)):
-                if kind is self._withdrawn and not include_withdrawn:
-                    continue
+            for penalty, kind in kinds:
                 chosen = matters & kind
                 if chosen:
-                    groups[shown] = groups.get(shown, 0) | chosen
+                    groups[score - penalty] = groups.get(score - penalty, 0) | chosen
         hits: list[SearchHit] = []
         entries = self.entries
         for shown in sorted(groups, reverse=True):
@@ -192,18 +192,18 @@ class MatterIndex:
         lower = token.lower()
         latin = _LATIN.match(lower) is not None
         memo: dict[str, int] = {}
-        if latin:
-            def beginning(letters: str) -> int:
-                return self._beginning_with(letters, memo)
 
+        def beginning(letters: str) -> int:
+            return self._beginning_with(letters, memo)
+
+        if latin:
             taken = add(_WHOLE, self._whole(lower, beginning))
             taken |= add(_INITIALS, self._substring(beginning, lower), taken)
             add(_PIECES, self._pieces(lower, beginning, next_only=True), taken)
         scores = _best_of(found, within)
         if not scores and latin:
             found.clear()
-            add(_SCATTERED, self._pieces(lower, lambda s: self._beginning_with(s, memo),
-                                         next_only=False))
+            add(_SCATTERED, self._pieces(lower, beginning, next_only=False))
             scores = _best_of(found, within)
         return scores
 
