@@ -84,6 +84,7 @@ def _flate(_filter: object, text: str | bytes) -> bytes:
 
 
 _widths: dict[tuple[object, float], dict[str, float]] = {}
+_original_char_widths = textsplit.getCharWidths  # reportlab's, for comparison in tests
 
 
 def char_widths(word: str, fontName: str, fontSize: float) -> list[float]:  # noqa: N803

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import random
 import struct
+from dataclasses import replace
 from functools import cache
 
 import pytest
+from reportlab.lib import textsplit
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
+from clerk_app.documents import fonts, rl_setup
 from clerk_app.documents.font_face import BundledFace, MappedTTFont
 from clerk_app.documents.fonts import ALL_FONTS, FONT_DIR, BundledFont
+from clerk_app.documents.notice_data import NoticeKind
+from clerk_app.documents.notices import render_notice
+from tests.documents.samples import KIND_MATTERS, sample
 
 # the file's bytes and caches; the read pointer; the scale function (compared by value below)
 NOT_COMPARED = {"_ttf_data", "_tables", "_glyphs", "_glyf", "_post", "_glyph_to_char", "_hmetrics",
@@ -91,3 +98,35 @@ def test_mapped_font_measures_and_embeds_like_ttfont() -> None:
     assert mapped._asciiReadable == original._asciiReadable
     assert mapped.shapable == original.shapable
     assert isinstance(mapped.encoding, type(original.encoding))
+
+
+@pytest.mark.parametrize("kind", [NoticeKind.ACCEPTANCE, NoticeKind.SERVICE_RECEIPT])
+def test_notice_bytes_are_those_of_reportlabs_own_font_code(
+    kind: NoticeKind, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: the fast face, subsets, widths table and array formatting change no byte
+    of a notice (two copies, a rare name from the fallback faces)."""
+    data = sample(kind, KIND_MATTERS[kind][0])
+    rare = replace(data.applicant, name="王𠈌䶮")  # Ext. B from HanaMinB, Ext. A: fallback face
+    data = replace(data, applicant=rare)
+    copies = ("申请人留存", "窗口存档")
+    fast = render_notice(data, copies)
+
+    # reportlab's font registry without the bundled faces (the originals come back afterwards)
+    ours = {font.name for font in ALL_FONTS}
+    registered = {name: font for name, font in pdfmetrics._fonts.items() if name not in ours}
+    faces = {face: font for face, font in pdfmetrics._dynFaceNames.items()
+             if font.fontName not in ours}
+    monkeypatch.setattr(pdfmetrics, "_fonts", registered)
+    monkeypatch.setattr(pdfmetrics, "_dynFaceNames", faces)
+    monkeypatch.setattr(fonts, "_cmaps", {})
+    monkeypatch.setattr(fonts, "_choice", {})
+    monkeypatch.setattr(fonts, "_in_main", set())
+    monkeypatch.setattr(
+        fonts, "MappedTTFont", lambda name, path, index: TTFont(name, str(path), subfontIndex=index)
+    )
+    monkeypatch.setattr(textsplit, "getCharWidths", rl_setup._original_char_widths)
+    monkeypatch.setattr(pdfdoc.PDFArray, "format", rl_setup._original_array_format)
+    slow = render_notice(data, copies)
+    assert not isinstance(pdfmetrics.getFont(fonts.MAIN_FONT.name), MappedTTFont)
+    assert fast == slow
