@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from clerk_app.i18n import _
+
+# cryptography is imported where it is used: the login dialog reads the key file before it
+# is needed (clerk_app/ui/station/warm_up.py)
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -49,16 +47,24 @@ class DataKey:
 
     def subkey(self, purpose: str) -> bytes:
         """A 256-bit key for one purpose ("attachments", "backup", …), derived with HKDF."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
                     info=b"clerk/" + purpose.encode()).derive(self.raw)
 
     def seal(self, purpose: str, plaintext: bytes, aad: bytes = b"") -> bytes:
         """MAGIC + nonce + AES-GCM ciphertext and tag of `plaintext` under the purpose's key."""
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         nonce = os.urandom(NONCE_BYTES)
         return MAGIC + nonce + AESGCM(self.subkey(purpose)).encrypt(nonce, plaintext, aad)
 
     def unseal(self, purpose: str, blob: bytes, aad: bytes = b"") -> bytes:
         """The plaintext of a sealed blob; SealBroken when it was altered or is not ours."""
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         if len(blob) < len(MAGIC) + NONCE_BYTES + 16 or not blob.startswith(MAGIC):
             raise SealBroken(_("加密文件已损坏或不属于本站"))
         nonce = blob[len(MAGIC):len(MAGIC) + NONCE_BYTES]

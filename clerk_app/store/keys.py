@@ -20,10 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from clerk_app.i18n import _
 from clerk_app.store.cipher import KEY_BYTES, NONCE_BYTES, DataKey
 from clerk_app.store.db_file import DatabaseUnavailable, KeyRejected
@@ -82,6 +78,8 @@ def _unb64(text: str) -> bytes:
 
 def derive_kek(secret: bytes, salt: bytes, cost: KdfCost) -> bytes:
     """The key-wrapping key: argon2id(secret, salt) with the copy's own cost."""
+    from argon2.low_level import Type, hash_secret_raw  # here: the login dialog loads this file
+
     return hash_secret_raw(secret, salt, cost.time_cost, cost.memory_kib, cost.parallelism,
                            KEY_BYTES, Type.ID)
 
@@ -97,11 +95,16 @@ class WrappedCopy:
 
     @classmethod
     def wrap(cls, secret: bytes, key: DataKey, aad: bytes, cost: KdfCost) -> WrappedCopy:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
         kek = derive_kek(secret, salt, cost)
         return cls(salt, nonce, AESGCM(kek).encrypt(nonce, key.raw, aad), cost)
 
     def unwrap(self, secret: bytes, aad: bytes) -> DataKey:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         kek = derive_kek(secret, self.salt, self.cost)
         try:
             return DataKey(AESGCM(kek).decrypt(self.nonce, self.wrapped, aad))
