@@ -64,13 +64,13 @@ def test_fast_index_ranks_as_the_reference_over_typed_queries() -> None:
     assert checked > 3000
 
 
-# Small catalogues with odd syllables (one-letter ones, a `|`, digits), names with a line break
-# or Latin letters, and keywords: the corners of the bit layout.
+# Small catalogues with odd syllables (one-letter ones, a `|`, digits), names with a line break,
+# Latin letters or letters that change length with case (ß, İ), and keywords: the corners.
 _SYLLABLE = st.sampled_from(["a", "e", "an", "ang", "ba", "bao", "di", "zhang", "sheng", "shen",
                              "qing", "x", "xi", "xian", "|", "2024", "ab"])
-_NAME = st.text(alphabet="低保申请个体户a\nB1-|", min_size=0, max_size=6)
+_NAME = st.text(alphabet="低保申请个体户a\nB1-|ßİ", min_size=0, max_size=6)
 _ENTRY = st.builds(
-    SearchEntry, code=st.text(alphabet="51AB-", min_size=1, max_size=5), name=_NAME,
+    SearchEntry, code=st.text(alphabet="51AB-ß", min_size=1, max_size=5), name=_NAME,
     active=st.booleans(), keywords=st.lists(st.text(alphabet="低保ab", min_size=1, max_size=3),
                                             max_size=2).map(tuple),
     syllables=st.lists(_SYLLABLE, min_size=1, max_size=6).map(tuple))
@@ -93,7 +93,7 @@ def _query_from(entry: SearchEntry, data: st.DataObject) -> str:
         return "".join(text[k] for k in picks)
     if kind == "code":
         return entry.code[data.draw(st.integers(0, len(entry.code) - 1)):].lower()
-    return data.draw(st.text(alphabet="abdeginqshxz低保申a1B5- |\n", min_size=1, max_size=7))
+    return data.draw(st.text(alphabet="abdeginqshxz低保申a1B5- |\nßKİ", min_size=1, max_size=7))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,6 +119,16 @@ def test_fast_index_ranks_as_the_reference_on_odd_catalogues(
 def test_corners_rank_as_the_reference(syls: tuple[str, ...], name: str, query: str) -> None:
     entries = [SearchEntry("A1", name, syllables=syls), SearchEntry("B2", "安", syllables=("an",))]
     assert MatterIndex(entries).search(query) == ReferenceIndex(entries).search(query)
+
+
+@pytest.mark.parametrize("query", ["ab", "AB", "12", "a", "1"])
+def test_exact_code_or_keyword_bonus_except_for_one_letter_or_digit(query: str) -> None:
+    """Two letters in a row of the alphabet are an exact code like any other word."""
+    entries = [SearchEntry("AB", "阿坝"), SearchEntry("12", "一二", keywords=("ab",)),
+               SearchEntry("A", "阿", keywords=("1",))]
+    fast = MatterIndex(entries).search(query)
+    assert fast == ReferenceIndex(entries).search(query)
+    assert (max(hit.score for hit in fast) > 100) == (len(query) > 1)
 
 
 @pytest.mark.parametrize("query", ["dibao", "xcjs", "低保", "510104-0", "最低生活保障申请"])

@@ -26,7 +26,7 @@ from clerk_app.services.intake.search_layout import SlotLayout
 
 _LATIN = re.compile(r"^[a-z]+$")
 _CODE = re.compile(r"^[0-9A-Z-]+$")
-_SINGLES = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_SINGLES = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 @dataclass(frozen=True)
