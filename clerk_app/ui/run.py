@@ -147,6 +147,7 @@ def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
     reporter = ErrorReporter(QApplication.activeWindow)
     _install_excepthook(reporter)
     taskman = TaskManager(reporter)
+    taskman.start_threads()  # now, while no worker holds the GIL
     sync = station_sync(services)
     try:
         window = MainWindow(services, opened.actor, taskman=taskman, reporter=reporter,
