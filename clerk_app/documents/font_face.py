@@ -17,6 +17,7 @@ import sys
 from array import array
 from collections.abc import Sequence
 from fnmatch import fnmatch
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -233,14 +234,23 @@ class BundledFace(TTFontFace):
     def hmetrics(self, table: list[tuple[float, int]]) -> None:
         self._hmetrics = table
 
-    def _metric(self, glyph: int) -> tuple[int, int]:
-        """A glyph's (advance, lsb) as the subset's hmtx table writes them."""
+    def _subset_metrics(self, glyph_map: list[int]) -> list[int]:
+        """advance, lsb, advance, lsb… of `glyph_map` as reportlab's subset hmtx lists them."""
+        out: list[int] = []
         if self._hmetrics is not None:
-            advance, lsb = self._hmetrics[glyph]
-            return int(advance), int(lsb)
-        if glyph < len(self._advances):
-            return self._advances[glyph], self._lsbs[glyph]
-        return int(self._last_advance), self._trailing[glyph - len(self._advances)]
+            for glyph in glyph_map:
+                advance, lsb = self._hmetrics[glyph]
+                out += (int(advance), int(lsb))
+            return out
+        advances, lsbs, trailing = self._advances, self._lsbs, self._trailing
+        full = len(advances)
+        last = int(self._last_advance)
+        for glyph in glyph_map:
+            if glyph < full:
+                out += (advances[glyph], lsbs[glyph])
+            else:
+                out += (last, trailing[glyph - full])
+        return out
 
     def _read_loca(self, index_to_loc_format: int) -> None:
         if "loca" not in self.table:
@@ -300,9 +310,13 @@ class BundledFace(TTFontFace):
                 glyph_set[original] = len(glyph_map)
                 glyph_map.append(original)
             code_to_glyph[code] = glyph_set[original]
+        cache: dict[int, tuple[bytes, tuple[int, ...]]] = self.__dict__.setdefault("_glyphs", {})
+        found: list[tuple[bytes, tuple[int, ...]]] = []
         n = 0
-        while n < len(glyph_map):  # glyphs that are parts of composite glyphs
-            for part in self._glyph(glyph_map[n])[1]:
+        while n < len(glyph_map):  # glyphs that are parts of composite glyphs join the map
+            entry = cache.get(glyph_map[n]) or self._glyph(glyph_map[n])
+            found.append(entry)
+            for part in entry[1]:
                 if part not in glyph_set:
                     glyph_set[part] = len(glyph_map)
                     glyph_map.append(part)
@@ -314,9 +328,7 @@ class BundledFace(TTFontFace):
         output.add("post", self._subset_post())
         glyphs = len(glyph_map)
 
-        hmtx: list[int] = []
-        for old in glyph_map:
-            hmtx += self._metric(old)
+        hmtx = self._subset_metrics(glyph_map)
         n = len(hmtx) - 2
         while n and hmtx[n] == hmtx[n - 2]:
             n -= 2
@@ -332,17 +344,11 @@ class BundledFace(TTFontFace):
         cmap += [code_to_glyph[code] for code in subset]
         output.add("cmap", struct.pack(f">{len(cmap)}H", *cmap))
 
-        offsets: list[int] = []
-        glyf: list[bytes] = []
-        pos = 0
-        for old in glyph_map:
-            offsets.append(pos)
-            data, parts = self._glyph(old)
-            if parts:
-                data = _renumber_components(data, glyph_set)
-            glyf.append(data)
-            pos += len(data)
-        offsets.append(pos)
+        glyf = [
+            _renumber_components(data, glyph_set) if parts else data for data, parts in found
+        ]
+        offsets = [0, *accumulate(map(len, glyf))]
+        pos = offsets[-1]
         output.add("glyf", b"".join(glyf))
         if (pos + 1) >> 1 > 0xFFFF:
             index_to_loc_format = 1
