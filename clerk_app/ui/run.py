@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from clerk_app.config import Config
 from clerk_app.i18n import _
@@ -28,6 +29,7 @@ if TYPE_CHECKING:  # loaded by warm_up.py on a worker while the login dialog wai
 
 log = logging.getLogger(__name__)
 PRELOAD_AFTER_MS = 1_000
+FIRST_PAINT_FALLBACK_MS = 500
 
 
 def _install_excepthook(reporter: ErrorReporter) -> None:
@@ -46,21 +48,33 @@ def _install_excepthook(reporter: ErrorReporter) -> None:
     sys.excepthook = hook
 
 
-class _WarmUpWhenPainted(QObject):
-    """Starts loading the window's modules once the dialog is on screen, not before: the
-    dialog itself is drawn at full speed, the loading overlaps the clerk's typing."""
+class _AfterFirstPaint(QObject):
+    """Runs `action` once, just after `widget` was first painted (or after `fallback_ms`,
+    e.g. for a window started minimised): work that would compete with the first paint for
+    the GIL waits until the clerk sees the screen."""
+
+    def __init__(self, widget: QWidget, action: Callable[[], None],
+                 fallback_ms: int = FIRST_PAINT_FALLBACK_MS) -> None:
+        super().__init__(widget)
+        self._action: Callable[[], None] | None = action
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._run)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, warm_up.begin)
+            QTimer.singleShot(0, self._run)  # after the rest of this paint
         return False
+
+    def _run(self) -> None:
+        action, self._action = self._action, None
+        if action is not None:
+            action()
 
 
 def _exec_warming(dialog: QDialog) -> int:
-    starter = _WarmUpWhenPainted(dialog)
-    dialog.installEventFilter(starter)
-    QTimer.singleShot(500, warm_up.begin)  # no paint event (a minimised start): load anyway
+    """The dialog, with the window's modules loading once it is on screen (warm_up.py)."""
+    _AfterFirstPaint(dialog, warm_up.begin)
     return dialog.exec()
 
 
@@ -148,12 +162,14 @@ def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
     _install_excepthook(reporter)
     taskman = TaskManager(reporter)
     taskman.start_threads()  # now, while no worker holds the GIL
+    taskman.hold()  # the window's first loads start after its first paint
     sync = station_sync(services)
     try:
         window = MainWindow(services, opened.actor, taskman=taskman, reporter=reporter,
                             settings=load_settings(services.ctx), sync=sync)
         warm_up.TIMES.window_built = time.perf_counter()
         window.showMaximized()
+        _AfterFirstPaint(window, taskman.release)
         log.info("start-up: %s", warm_up.TIMES.summary())
         idle_lock = IdleLock(window, services.accounts, window.actor, taskman,
                              config.idle_lock_minutes)

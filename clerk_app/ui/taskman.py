@@ -57,6 +57,7 @@ class TaskManager(QObject):
         self._readers = ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="clerk-db-read")
         self._pending = 0
         self._closed = False
+        self._held: list[Callable[[], None]] | None = None
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     # -- queueing ---------------------------------------------------------------------------
@@ -88,9 +89,28 @@ class TaskManager(QObject):
         self._pending += 1
         if self._pending == 1:
             self.busy_changed.emit(True)
-        future = pool.submit(task)
-        future.add_done_callback(
-            lambda f: self._finished.emit(_Finished(f, context, on_success, on_error, report)))
+
+        def start() -> None:
+            future = pool.submit(task)
+            future.add_done_callback(
+                lambda f: self._finished.emit(_Finished(f, context, on_success, on_error, report)))
+
+        if self._held is not None:
+            self._held.append(start)
+        else:
+            start()
+
+    def hold(self) -> None:
+        """Keep queued tasks from starting until `release` (at start-up: the window's first
+        loads wait for its first paint instead of competing with it for the GIL)."""
+        if self._held is None:
+            self._held = []
+
+    def release(self) -> None:
+        """Start the held tasks, in the order they were queued."""
+        held, self._held = self._held, None
+        for start in held or []:
+            start()
 
     # -- delivery on the GUI thread ---------------------------------------------------------
 
@@ -150,6 +170,7 @@ class TaskManager(QObject):
         """Finish queued writes (drafts must reach the disk), then stop the workers."""
         if self._closed:
             return
+        self.release()  # a write held at start-up still reaches the disk
         self._closed = True
         self._writer.shutdown(wait=True)
         self._readers.shutdown(wait=True, cancel_futures=True)

@@ -10,13 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from clerk_app.config import Config
 from clerk_app.launch import plain_start
 from clerk_app.services.station.settings import CentreSettings
 from clerk_app.services.station.station_access import set_up, unlock
 from clerk_app.store.database import KeyRejected
+from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.station import warm_up
+from clerk_app.ui.taskman import TaskManager
 from tests.bench.bench_startup import DRIVER
 
 REPO = Path(__file__).resolve().parents[2]
@@ -107,8 +110,30 @@ def test_main_py_goes_from_the_login_dialog_to_the_matter_search(tmp_path: Path,
                           timeout=120)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert [line for line in lines if not line.startswith("TIMES")] == ["LOGIN", "ENTER", "READY"]
+    assert [line for line in lines if not line.startswith("TIMES")] == [
+        "LOGIN", "ENTER", "READY", "LOADED"]
     times = json.loads(lines[-1].removeprefix("TIMES "))
+    assert times["hits"] > 0  # "dbsq" typed at READY finds 最低生活保障申请 (bundled catalogue)
     order = ["unwrap_began", "key_unwrapped", "signed_in", "window_built", "painted"]
     assert all(0 < times[a] <= times[b] for a, b in zip(order, order[1:], strict=False))
     assert 0 < times["begun"] <= times["modules_ready"] <= times["signed_in"]
+
+
+def test_held_tasks_start_in_order_on_release_and_a_held_write_is_not_lost(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    taskman = TaskManager(ErrorReporter())
+    taskman.start_threads()
+    ran: list[str] = []
+    taskman.hold()
+    taskman.read(lambda: ran.append("read"), context="read")
+    taskman.write(lambda: ran.append("write 1"), context="write 1")
+    qtbot.wait(50)
+    assert ran == [] and not taskman.idle()  # queued, counted busy, not started
+    taskman.release()
+    qtbot.waitUntil(taskman.idle, timeout=5_000)
+    assert sorted(ran) == ["read", "write 1"]
+    taskman.hold()
+    marker = tmp_path / "draft"
+    taskman.write(lambda: marker.write_text("kept", encoding="utf-8"), context="draft")
+    taskman.shutdown()  # quitting before the first paint: the write still runs
+    assert marker.read_text(encoding="utf-8") == "kept"

@@ -100,7 +100,8 @@ def wait() -> None:
 def sign_in_at_start(config: Config, username: str, password: str,
                      progress: Callable[[str, float], None]) -> Opened:
     """The login dialog's start-up task (a worker): unwrap the key while the modules load,
-    then open the database and sign in with it (station_access.sign_in)."""
+    then open the database and sign in with it (station_access.sign_in), and build the
+    matter search index."""
     from clerk_app.services.station.station_state import StationState, station_state, unlock
 
     begin()  # normally begun when the dialog was painted
@@ -113,5 +114,12 @@ def sign_in_at_start(config: Config, username: str, password: str,
     from clerk_app.services.station.station_access import sign_in
 
     opened = sign_in(config, username, password, progress=progress, key=key)
+    try:
+        # the matter search index too: the window's own refresh waits for its first paint
+        # (run.py), and the first keystroke in the search must not build it on the GUI thread
+        opened.services.matters.refresh()
+    except Exception:
+        opened.services.close()
+        raise
     TIMES.signed_in = time.perf_counter()
     return opened
