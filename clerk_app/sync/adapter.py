@@ -8,6 +8,7 @@ checked for its shape before a value is taken from it. Failures become the typed
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -134,8 +135,10 @@ class ClerkSyncV1Adapter:
         headers: Mapping[str, str] | None = None,
         authorised: bool = True,
         ok: tuple[int, ...] = (200,),
+        raw: bool = False,
     ) -> _Answer:
-        """One HTTP exchange; returns the decoded JSON answer or raises a PlatformError."""
+        """One HTTP exchange; returns the decoded JSON answer (`raw`: the bytes) or raises a
+        PlatformError."""
         if self._refusal:
             raise InsecureAddress(f"{method} {path}: plain HTTP to a non-loopback host",
                                   self._refusal)
@@ -181,6 +184,8 @@ class ClerkSyncV1Adapter:
         if status in ok:
             if status == 304:
                 return _Answer(status, response.headers, None)
+            if raw:
+                return _Answer(status, response.headers, content)
             return _Answer(status, response.headers, self._decode(response, content, path))
         raise self._error_for(response, content, method, path)
 
@@ -426,6 +431,22 @@ class ClerkSyncV1Adapter:
                                body=encode_json({"pages": list(hashes)}))
         body = self._checked(answer, PAGE_STATUS_SHAPE, "/v1/pages/status")
         return {item["sha256"]: (item["received"], item["complete"]) for item in body["pages"]}
+
+    def application_attachments(self, number: str) -> list[dict[str, Any]]:
+        """The page list of an application of this station's centre (a village point's case)."""
+        from clerk_app.sync.page_upload import ATTACHMENTS_SHAPE
+
+        path = f"/v1/applications/{number}/attachments"
+        body = self._checked(self._request("GET", path), ATTACHMENTS_SHAPE, path)
+        return list(body["pages"])
+
+    def get_page(self, sha256: str) -> bytes:
+        """A whole page of an application of this station's centre, its SHA-256 checked."""
+        path = f"/v1/pages/{sha256}"
+        data = self._request("GET", path, raw=True).body
+        if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != sha256:
+            raise BadServerAnswer(f"{path}: the bytes do not hash to the page's SHA-256")
+        return data
 
     def put_page_chunk(self, sha256: str, offset: int, size: int, media_type: str,
                        chunk: bytes) -> tuple[int, bool]:

@@ -32,6 +32,17 @@ PAGE_STATUS_SHAPE: dict[str, Any] = {
         "properties": {"sha256": {"type": "string"}, "received": {"type": "integer"},
                        "complete": {"type": "boolean"}}}}},
 }
+ATTACHMENTS_SHAPE: dict[str, Any] = {
+    "type": "object", "required": ["pages"],
+    "properties": {"pages": {"type": "array", "items": {
+        "type": "object",
+        "required": ["material", "material_id", "page", "sha256", "size", "media_type", "received"],
+        "properties": {"material": {"type": "integer"}, "material_id": {"type": "string"},
+                       "page": {"type": "integer"},
+                       "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                       "size": {"type": "integer"}, "media_type": {"type": "string"},
+                       "received": {"type": "boolean"}}}}},
+}
 PAGE_CHUNK_SHAPE: dict[str, Any] = {
     "type": "object", "required": ["received", "complete"],
     "properties": {"received": {"type": "integer"}, "complete": {"type": "boolean"}},

@@ -22,7 +22,14 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from clerk_app.sync.sync_file import SyncFileBroken, open_file, public_key_text
-from tests.platform.models import AttachmentList, PageBlob, PageChunk, Setting, Station
+from tests.platform.models import (
+    Application,
+    AttachmentList,
+    PageBlob,
+    PageChunk,
+    Setting,
+    Station,
+)
 from tests.platform.store import PlatformProblem
 from tests.platform.timefmt import now
 
@@ -175,15 +182,47 @@ def apply_sync_file(store: PlatformStore, blob: bytes) -> dict[str, Any]:
 def attachments(store: PlatformStore, number: str) -> list[dict[str, Any]]:
     """An application's pages, material by material, in order (received or not yet)."""
     with store._reading() as session:
-        rows = list(session.scalars(select(AttachmentList).where(
-            AttachmentList.application_no == number).order_by(AttachmentList.material_no)))
-        held = set(session.scalars(select(PageBlob.sha256)))
-        return [{"material": row.material_no, "material_id": row.material_id,
-                 "material_name": row.material_name, "page": i,
-                 "size": int(page.get("size", 0)), "sha256": page["sha256"],
-                 "media_type": str(page.get("media_type", "")),
-                 "received": page["sha256"] in held}
-                for row in rows for i, page in enumerate(row.pages, start=1)]
+        return attachment_items(session, number)
+
+
+def attachment_items(session: Session, number: str) -> list[dict[str, Any]]:
+    rows = list(session.scalars(select(AttachmentList).where(
+        AttachmentList.application_no == number).order_by(AttachmentList.material_no)))
+    listed = [page["sha256"] for row in rows for page in row.pages]
+    held = set(session.scalars(select(PageBlob.sha256).where(PageBlob.sha256.in_(listed))))
+    return [{"material": row.material_no, "material_id": row.material_id,
+             "material_name": row.material_name, "page": i,
+             "size": int(page.get("size", 0)), "sha256": page["sha256"],
+             "media_type": str(page.get("media_type", "")),
+             "received": page["sha256"] in held}
+            for row in rows for i, page in enumerate(row.pages, start=1)]
+
+
+def centre_may_see(session: Session, station: Station, number: str) -> bool:
+    """The application is the station's own or another station's of the same centre
+    (a village point's case, checked at the township centre)."""
+    app = session.get(Application, number)
+    return app is not None and (app.station == station.code or app.centre == station.centre)
+
+
+def station_attachments(store: PlatformStore, station: Station,
+                        number: str) -> list[dict[str, Any]] | None:
+    """An application's page list for a station of its centre (None: not found or not its)."""
+    with store._reading() as session:
+        if not centre_may_see(session, station, number):
+            return None
+        return attachment_items(session, number)
+
+
+def station_page(store: PlatformStore, station: Station, sha256: str) -> tuple[bytes, str] | None:
+    """A whole page for a station of the centre of an application that lists it."""
+    with store._reading() as session:
+        numbers = [row.application_no for row in session.scalars(select(AttachmentList))
+                   if any(p.get("sha256") == sha256 for p in row.pages)]
+        if not any(centre_may_see(session, station, n) for n in numbers):
+            return None
+        blob = session.get(PageBlob, sha256)
+        return None if blob is None else (blob.data, blob.media_type)
 
 
 def page_bytes(store: PlatformStore, sha256: str) -> tuple[bytes, str] | None:
@@ -234,6 +273,26 @@ def pages_blueprint(store: PlatformStore, admin_key: str,
                                received=exc.received)
             response.status_code = 409
             return response
+
+    @pages.get("/v1/applications/<number>/attachments")
+    def application_attachments(number: str) -> Response:
+        row: Station = station()
+        if not re.fullmatch(r"[0-9A-Z]{10,64}", number):
+            raise PlatformProblem(400, "bad_request", "办件编号格式不正确。")
+        listed = station_attachments(store, row, number)
+        if listed is None:
+            raise PlatformProblem(404, "unknown_application", "平台上没有本中心的这个办件。")
+        return jsonify(application_no=number, pages=listed)
+
+    @pages.get("/v1/pages/<string(length=64):sha256>")
+    def get_page(sha256: str) -> Response:
+        row: Station = station()
+        if not SHA_RE.match(sha256):
+            raise PlatformProblem(400, "bad_hash", "页面编号应为小写 SHA-256。")
+        found = station_page(store, row, sha256)
+        if found is None:
+            raise PlatformProblem(404, "unknown_page", "平台上没有本中心办件的这个页面（可能尚未上传完）。")
+        return Response(found[0], mimetype=found[1])
 
     @pages.post("/v1/sync-files")
     def sync_file() -> Response:

@@ -1,6 +1,7 @@
 """The agent's day through the real windows and the real reference platform: 代收 for a villager
-by keyboard, the 代办回执, the 材料交接单; then at the centre (a second station) the slip is
-scanned, the case checked in and accepted, and the decision arrives back at the village."""
+by keyboard with phone photos added from files, the 代办回执, the 材料交接单; then at the centre
+(a second station) the slip is scanned, the case checked against its paper and its photos,
+checked in and accepted, and the decision arrives back at the village."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -19,8 +20,10 @@ from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.village import parse_batch_number
 from clerk_app.services.station.permissions import Role
 from clerk_app.services.village.point import load_point
-from clerk_app.store.models import Application, AuditEntry
+from clerk_app.store.models import Application, AuditEntry, MaterialPage
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
+from clerk_app.sync.page_upload import station_pages_of
+from clerk_app.ui.attachments.page_viewer import PageViewer
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.fonts import apply_app_font, register_bundled_fonts
 from clerk_app.ui.main_window import MainWindow
@@ -30,6 +33,7 @@ from clerk_app.ui.village.paper_dialog import PaperDialog
 from clerk_app.ui.village.pending_dialog import PendingSlipsDialog
 from clerk_app.ui.village.point_dialogs import CarryDialog
 from clerk_app.ui.village.point_settings_dialog import PointSettingsDialog
+from tests.attachments.samples import document_page, photo_jpeg
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
 from tests.integration.test_village import (  # noqa: F401 - the two stations, the platform
     Point,
@@ -72,8 +76,16 @@ def _sync(point: Point) -> None:
     services = point.services
     report = SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
                         lambda: services.ctx.clock().astimezone(), random.Random(5),
-                        configured=lambda: True).run_once(force=True)
+                        configured=lambda: True,
+                        pages=station_pages_of(services.sync_store)).run_once(force=True)
     assert report.outcome is Outcome.DONE, report.state.last_error
+
+
+def _page_hashes(point: Point, number: str) -> list[str]:
+    with point.services.ctx.db.reading() as session:
+        app = session.scalars(select(Application).where(Application.number == number)).one()
+        return list(session.scalars(select(MaterialPage.sha256).where(
+            MaterialPage.application_id == app.id).order_by(MaterialPage.position)))
 
 
 def _paper(qtbot: QtBot, window: MainWindow) -> PaperDialog:
@@ -93,14 +105,28 @@ def windows(qtbot: QtBot, pair: tuple[Point, Point]  # noqa: F811
 
 
 @pytest.mark.slow
-def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
+def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point], tmp_path: Path,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
     require_poppler()
     village, centre = windows
-    # 1. 代收 at the village point, by keyboard: 受理 is not offered, 不予受理 disabled
+    photos = [photo_jpeg(tmp_path / f"IMG_{i}.JPG", document_page(1200, 1600, seed=i))
+              for i in (1, 2)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames",  # the file dialog's answer
+                        lambda *_args: ([str(p) for p in photos], ""))
+    # 1. 代收 at the village point, by keyboard: 受理 is not offered, 不予受理 disabled;
+    # the 身份证 is photographed with a phone and the photos added from files (Ctrl+J)
     vw = _window(qtbot, village)
     choose_dibao(qtbot, vw)
     fill_applicant(qtbot, vw, "王小梅")
-    checklist_keys(qtbot, vw, "11111")
+    checklist_keys(qtbot, vw, "1")  # 申请书 received; the cursor moves to 身份证
+    idle(qtbot, vw)
+    strip = vw.page.pages_strip
+    assert "身份证" in strip.title.text()
+    press(qtbot, K.Key_J, CTRL)
+    qtbot.waitUntil(lambda: strip.list.count() == 2, timeout=15_000)
+    assert focused() is vw.page.checklist
+    for _row in range(4):
+        press(qtbot, K.Key_1)
     decision = vw.page.decision
     assert decision.collect_mode and decision.confirm.text() == "代收（交中心受理）"
     assert not decision.refuse.isEnabled() and "中心作出" in decision.refuse.toolTip()
@@ -156,7 +182,24 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point]) -> None:
                                 for d in cw.village.dialogs), timeout=15_000)
     dialog = next(d for d in cw.village.dialogs if isinstance(d, CentreBatchDialog))
     assert dialog.table.numbers() == [number] and not dialog.decide_button.isEnabled()
+    # the agent's photos, fetched from the platform, beside the paper
+    qtbot.waitUntil(lambda: dialog.pages.list.count() == 2, timeout=15_000)
+    assert "共 2 页" in dialog.pages.title.text()
+    assert dialog.pages.list.item(0).text() == "材料2 第1页"
+    assert _page_hashes(centre, number) == _page_hashes(village, number) != []
     _shot(dialog, "centre-batch")
+    dialog.pages.list.setFocus()
+    dialog.pages.list.setCurrentRow(1)
+    qtbot.keyClick(dialog.pages.list, K.Key_Return)
+    viewer = next(w for w in QApplication.topLevelWidgets()
+                  if isinstance(w, PageViewer) and w.isVisible())
+    qtbot.waitUntil(lambda: bool(viewer.pixmaps), timeout=10_000)
+    assert "第 2/2 页" in viewer.caption.text() and "逐页核对" in viewer.help.text()
+    _shot(viewer, "centre-page")
+    qtbot.keyClick(viewer, K.Key_Escape)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    dialog.table.setFocus()
     qtbot.keyClick(dialog.table, K.Key_R, CTRL)
     qtbot.waitUntil(dialog.decide_button.isEnabled, timeout=10_000)
     qtbot.keyClick(dialog.table, K.Key_Return, CTRL)

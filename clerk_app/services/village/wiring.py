@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from clerk_app.services.village.batches import VillageBatchService
 from clerk_app.services.village.centre import CentreBatchService
+from clerk_app.services.village.centre_pages import CentrePages
 from clerk_app.services.village.collection import CollectionService
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ class VillageServices:
     collection: CollectionService
     batches: VillageBatchService
     centre: CentreBatchService
+    centre_pages: CentrePages
 
 
 def village_of(services: Services) -> VillageServices:
@@ -29,6 +31,7 @@ def village_of(services: Services) -> VillageServices:
         collection=CollectionService(services.ctx, services.intake),
         batches=VillageBatchService(services.ctx, services.catalogue,
                                     services.calendar.calendar),
-        centre=CentreBatchService(services.ctx, services.calendar.calendar))
+        centre=CentreBatchService(services.ctx, services.calendar.calendar),
+        centre_pages=CentrePages(services.ctx, services.attachments))
     vars(services)["_village"] = built
     return built

@@ -47,10 +47,11 @@ class PageViewer(QDialog):
         self.current = 0
 
     def show_pages(self, pages: list[PageInfo], pixmaps: dict[str, QPixmap], editable: bool,
-                   current: int = 0) -> None:
+                   current: int = 0, help_text: str = "") -> None:
         self.pages, self.pixmaps, self.editable = list(pages), pixmaps, editable
         self.current = min(max(0, current), max(0, len(self.pages) - 1))
         self.help.setText(
+            help_text if help_text else
             _("←/→ 翻页　Ctrl+←/→ 调整顺序　Delete 删除此页　Esc 关闭") if editable else
             _("←/→ 翻页　Esc 关闭（办件已受理：页面只能补充，不能删除或调整顺序）"))
         self._paint()

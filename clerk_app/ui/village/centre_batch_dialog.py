@@ -1,5 +1,6 @@
-"""At the centre: a scanned 材料交接单 opens here; the clerk checks each case against the paper,
-checks it in (中心已收件) and decides it at the counter (受理 / 一次性补正 / 不予受理)."""
+"""At the centre: a scanned 材料交接单 opens here; the clerk checks each case against the paper
+and the village point's page images, checks it in (中心已收件) and decides it at the counter
+(受理 / 一次性补正 / 不予受理)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from clerk_app.domain.application import ApplicationStatus
 from clerk_app.i18n import _
 from clerk_app.services.station.context import Actor
 from clerk_app.services.village.centre import CentreBatchService, IncomingBatch
+from clerk_app.services.village.centre_pages import CentrePages
 from clerk_app.sync.api import PlatformError
 from clerk_app.ui.errors import problems_of
 from clerk_app.ui.taskman import TaskManager
+from clerk_app.ui.village.case_pages_panel import CasePagesPanel, PageFetcher
 from clerk_app.ui.village.tables import CaseTable
 from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 
@@ -33,7 +36,8 @@ class CentreBatchDialog(QDialog):
     decide = Signal(str)
 
     def __init__(self, centre: CentreBatchService, actor: Actor, taskman: TaskManager,
-                 fetch: Fetcher, number: str, parent: QWidget | None = None) -> None:
+                 fetch: Fetcher, number: str, pages: CentrePages, fetch_pages: PageFetcher,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.centre, self.actor, self.taskman, self.fetch = centre, actor, taskman, fetch
@@ -46,14 +50,16 @@ class CentreBatchDialog(QDialog):
         self.table = CaseTable([_("办件编号"), _("事项"), _("申请人"), _("状态"),
                                 _("代收时告知缺件"), _("材料（实收/应交份数）")])
         layout.addWidget(self.table, 1)
+        self.pages = CasePagesPanel(pages, actor, taskman, fetch_pages)
+        layout.addWidget(self.pages)
         self.message = MessageLine()
         layout.addWidget(self.message)
         buttons = QHBoxLayout()
         self.receive_button = QPushButton(_("核对无误，收件 (Ctrl+R)"))
         self.decide_button = QPushButton(_("受理 / 补正 / 不予受理… (Ctrl+Enter)"))
         self.close_button = QPushButton(_("关闭 (Esc)"))
-        for button in (self.receive_button, self.decide_button):
-            button.setAutoDefault(False)
+        for button in (self.receive_button, self.decide_button, self.close_button):
+            button.setAutoDefault(False)  # Enter opens a page or a case, never closes
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
@@ -64,7 +70,8 @@ class CentreBatchDialog(QDialog):
         self.decide_button.clicked.connect(self.open_case)
         self.close_button.clicked.connect(self.reject)
         self.table.itemSelectionChanged.connect(self._buttons)
-        self.resize(1000, 480)
+        self.table.itemSelectionChanged.connect(self._case_pages)
+        self.resize(1100, 640)
         fit_to_screen(self)
         self._buttons()
         self.load()
@@ -109,6 +116,12 @@ class CentreBatchDialog(QDialog):
             self.table.selectRow(current)
         self.table.setFocus()
         self._buttons()
+        self._case_pages()
+
+    def _case_pages(self) -> None:
+        number = self.table.current_number()
+        if self.batch is not None and number and number != self.pages.number:
+            self.pages.show_case(number)
 
     def _status(self) -> ApplicationStatus | None:
         if self.batch is None:

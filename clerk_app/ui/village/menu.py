@@ -18,6 +18,7 @@ from clerk_app.i18n import _
 from clerk_app.services.station.context import Actor
 from clerk_app.services.station.permissions import Permission, allowed
 from clerk_app.services.village.centre import PendingSlip
+from clerk_app.services.village.centre_pages import CasePages
 from clerk_app.services.village.offline import OfflineState, offline_state
 from clerk_app.services.village.point import load_point
 from clerk_app.services.village.wiring import village_of
@@ -213,8 +214,18 @@ class VillageMenu(QObject):
             finally:
                 adapter.close()
 
+        village, actor = self.village, self.actor
+
+        def fetch_pages(case: str) -> CasePages:
+            adapter = self._adapter(services)
+            try:
+                return village.centre_pages.fetch(actor, case, adapter.application_attachments,
+                                                  adapter.get_page)
+            finally:
+                adapter.close()
+
         dialog = CentreBatchDialog(self.village.centre, self.actor, self.taskman, fetch,
-                                   number, self.window)
+                                   number, village.centre_pages, fetch_pages, self.window)
         dialog.decide.connect(self._decide)
         self._keep(dialog)
 
