@@ -28,7 +28,8 @@ from clerk_app.services.village.point import PointSettings, save_point
 from clerk_app.services.village.wiring import village_of
 from clerk_app.store.models import Application, AuditEntry
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
-from clerk_app.sync.engine import SyncEngine, adapter_factory
+from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
+from clerk_app.sync.page_upload import station_pages_of
 from clerk_app.sync.registration import register_station
 from clerk_app.sync.state import STATE_TOKEN
 from tests.documents.pdf_tools import decode, pdf_text, raster, require_poppler, squeezed
@@ -56,10 +57,13 @@ class Point:
     code: str
 
     def sync(self) -> None:
+        """One forced sync round, material pages included; it must exchange everything."""
         services = self.services
-        SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
-                   lambda: services.ctx.clock().astimezone(), random.Random(3),
-                   configured=lambda: True).run_once()
+        report = SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
+                            lambda: services.ctx.clock().astimezone(), random.Random(3),
+                            configured=lambda: True,
+                            pages=station_pages_of(services.sync_store)).run_once(force=True)
+        assert report.outcome is Outcome.DONE, report.error
 
     def status(self, number: str) -> Application:
         with self.services.ctx.db.reading() as session:

@@ -4,8 +4,6 @@ back, fetches nothing twice, and a station of another centre can see none of the
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from sqlalchemy import select
 
@@ -14,8 +12,8 @@ from clerk_app.services.village.wiring import village_of
 from clerk_app.store.models import PageFile
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import PlatformRejected
-from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
-from clerk_app.sync.page_upload import StationPages, station_pages_of
+from clerk_app.sync.engine import adapter_factory
+from clerk_app.sync.page_upload import StationPages
 from clerk_app.sync.registration import register_station
 from clerk_app.sync.state import STATE_TOKEN
 from tests.attachments.page_station import scanned_page
@@ -28,15 +26,6 @@ from tests.integration.test_village import (  # noqa: F401 - the two stations, t
 from tests.platform.backoffice import BackOffice
 from tests.platform.runner import RunningPlatform
 from tests.sync_station import PASSWORD, open_station
-
-
-def _sync_with_pages(point: Point) -> None:
-    services = point.services
-    report = SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
-                        lambda: services.ctx.clock().astimezone(), random.Random(7),
-                        configured=lambda: True,
-                        pages=station_pages_of(services.sync_store)).run_once(force=True)
-    assert report.outcome is Outcome.DONE, report.error
 
 
 def _adapter(point: Point) -> ClerkSyncV1Adapter:
@@ -57,7 +46,7 @@ def test_the_centre_sees_the_village_photos(
     photos = [scanned_page(61), scanned_page(62, colour=True)]
     vs.attachments.add_to_application(agent, number, id_card, photos)
     batch_no = vv.batches.make_batch(agent, [number])
-    _sync_with_pages(village)
+    village.sync()
 
     cs, clerk = centre.services, centre.actor
     cv = village_of(cs)

@@ -6,7 +6,6 @@ checked in and accepted, and the decision arrives back at the village."""
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from clerk_app.domain.village import parse_batch_number
 from clerk_app.services.station.permissions import Role
 from clerk_app.services.village.point import load_point
 from clerk_app.store.models import Application, AuditEntry, MaterialPage
-from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
-from clerk_app.sync.page_upload import station_pages_of
 from clerk_app.ui.attachments.page_viewer import PageViewer
 from clerk_app.ui.errors import ErrorReporter
 from clerk_app.ui.fonts import apply_app_font, register_bundled_fonts
@@ -70,15 +67,6 @@ def _window(qtbot: QtBot, point: Point) -> MainWindow:
 def _shot(widget: object, name: str) -> None:
     if SHOTS:
         widget.grab().save(str(Path(SHOTS) / f"{name}.png"))  # type: ignore[attr-defined]
-
-
-def _sync(point: Point) -> None:
-    services = point.services
-    report = SyncEngine(adapter_factory(services.ctx.config), services.sync_store,
-                        lambda: services.ctx.clock().astimezone(), random.Random(5),
-                        configured=lambda: True,
-                        pages=station_pages_of(services.sync_store)).run_once(force=True)
-    assert report.outcome is Outcome.DONE, report.state.last_error
 
 
 def _page_hashes(point: Point, number: str) -> list[str]:
@@ -163,7 +151,7 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point], tmp_path: Pa
     _shot(slip, "village-slip")
     qtbot.keyClick(slip, K.Key_Escape)
     assert village.status(number).status == "in_transit"
-    _sync(village)
+    village.sync()
     # 4. at the centre: the slip is scanned, the case checked in, decided as at the counter
     cw = _window(qtbot, centre)
     # before the paper arrives the centre sees the slip 在途 (Ctrl+Alt+T, from the platform)
@@ -226,8 +214,8 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point], tmp_path: Pa
             AuditEntry.action == "village_case_received")).all()
         assert [e.entity_id for e in received] == [number]
     # 5. the decision arrives back at the village by sync
-    _sync(centre)
-    _sync(village)
+    centre.sync()
+    village.sync()
     back = village.status(number)
     assert back.status == "accepted" and back.due_date == app.due_date
     vw.refresh_today()
