@@ -7,7 +7,9 @@ Prints, per notice kind: warm median of N renders in one process (wall and CPU t
 = warm, but each render for another application number (new barcode and QR code, as a clerk's
 next notice); cold = the first notice in a fresh process (fonts loaded then), shown as
 render-only and imports+render;
-LibreOffice median (python-docx fill + ``soffice --headless --convert-to pdf``) and the ratios.
+LibreOffice median (python-docx fill + ``soffice --headless --convert-to pdf``) and the ratios;
+and, as a baseline for the warm column in the same run, a raw reportlab canvas page (CJK subset
+and Code 128, no layout engine). Each column is measured in its own pass over the kinds.
 Issue 16's targets: warm median of the kinds <= 8 ms, cold <= 60 ms, LibreOffice / warm >= 150x.
 
 The LibreOffice column is skipped with a message when soffice or python-docx is missing. Both
@@ -71,6 +73,40 @@ def warm_ms(data: NoticeData, runs: int) -> tuple[float, float]:
         wall.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
     return statistics.median(wall), statistics.median(cpu)
+
+
+def raw_canvas_ms(runs: int) -> float:
+    """Median of `runs` raw reportlab canvas pages: 600 characters of notice wording in the
+    embedded main face (a subset of ~300 glyphs) and a Code 128, no layout engine. The
+    reference the issue quotes (2-4 ms a page), measured in the same run."""
+    import io
+
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.pdfgen.canvas import Canvas
+
+    from clerk_app.documents.fonts import main_font
+    from clerk_app.documents.styles import PAGE_HEIGHT, PAGE_WIDTH
+    from clerk_app.documents.wording import load_wording
+
+    texts = [page.title + "".join(getattr(block, "text", "") for block in page.blocks)
+             for pages in load_wording().kinds.values() for page in pages]
+    text = "".join(texts)[:600]
+    font = main_font()
+
+    def page() -> float:
+        start = time.perf_counter()
+        canvas = Canvas(io.BytesIO(), pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=True)
+        canvas.setFont(font, 14)
+        for line in range(30):
+            canvas.drawString(60, PAGE_HEIGHT - 80 - 22 * line, text[20 * line : 20 * line + 20])
+        Code128("510823101-20261126-0012", barHeight=28, barWidth=0.9).drawOn(canvas, 300, 780)
+        canvas.showPage()
+        canvas.save()
+        return (time.perf_counter() - start) * 1000
+
+    for _ in range(3):
+        page()
+    return statistics.median(page() for _ in range(runs))
 
 
 def new_number_ms(kind: NoticeKind, matter: str, runs: int) -> float:
@@ -251,39 +287,45 @@ def main() -> None:
     if use_lo:
         header += f"{'LibreOffice':>13}{'LO/warm':>9}{'LO/cold':>9}"
     print(header)
-    warm_all, cold_all, new_all = [], [], []
-    office_all: list[float] = []
-    lo_warm: list[float] = []
-    lo_cold: list[float] = []
-    for kind in NoticeKind:
-        matter = KIND_MATTERS[kind][0]
-        data = sample(kind, matter)
+    # One pass per column, so that no column's work (LibreOffice's processes above all) runs
+    # into another's measurements.
+    kinds = list(NoticeKind)
+    datas = {kind: sample(kind, KIND_MATTERS[kind][0]) for kind in kinds}
+    for data in datas.values():
         assert any(m.status is not MaterialStatus.NOT_APPLICABLE for m in data.materials)
-        warm, warm_cpu = warm_ms(data, args.warm)
-        fresh = new_number_ms(kind, matter, max(args.warm // 2, 1))
-        new_all.append(fresh)
-        cold, cold_total = cold_ms(kind, matter, args.cold) if args.cold else (0.0, 0.0)
-        warm_all.append(warm)
-        cold_all.append(cold)
+    raw = raw_canvas_ms(args.warm)
+    warm = {kind: warm_ms(datas[kind], args.warm) for kind in kinds}
+    fresh = {kind: new_number_ms(kind, KIND_MATTERS[kind][0], max(args.warm // 2, 1))
+             for kind in kinds}
+    cold = {kind: cold_ms(kind, KIND_MATTERS[kind][0], args.cold) if args.cold else (0.0, 0.0)
+            for kind in kinds}
+    office = ({kind: libreoffice_ms(datas[kind], args.lo_runs, soffice) for kind in kinds}
+              if use_lo and soffice is not None else {})
+    warm_all = [warm[kind][0] for kind in kinds]
+    new_all = [fresh[kind] for kind in kinds]
+    cold_all = [cold[kind][0] for kind in kinds]
+    office_all = [office[kind] for kind in kinds if kind in office]
+    lo_warm = [office[kind] / warm[kind][0] for kind in kinds if kind in office]
+    lo_cold = [office[kind] / cold[kind][0] for kind in kinds if kind in office and cold[kind][0]]
+    for kind in kinds:
         line = (
-            f"{kind.value:<22}{warm:>8.1f}{warm_cpu:>10.1f}{fresh:>9.1f}{cold:>8.1f}"
-            f"{cold_total:>10.1f}"
+            f"{kind.value:<22}{warm[kind][0]:>8.1f}{warm[kind][1]:>10.1f}{fresh[kind]:>9.1f}"
+            f"{cold[kind][0]:>8.1f}{cold[kind][1]:>10.1f}"
         )
-        if use_lo and soffice is not None and args.lo_runs:
-            office = libreoffice_ms(data, args.lo_runs, soffice)
-            office_all.append(office)
-            lo_warm.append(office / warm)
-            lo_cold.append(office / cold if cold else 0.0)
-            line += f"{office:>13.0f}{office / warm:>8.0f}x{lo_cold[-1]:>8.0f}x"
+        if kind in office:
+            by_cold = office[kind] / cold[kind][0] if cold[kind][0] else 0.0
+            line += f"{office[kind]:>13.0f}{office[kind] / warm[kind][0]:>8.0f}x{by_cold:>8.0f}x"
         print(line, flush=True)
     line = (
         f"{'median of kinds':<22}{statistics.median(warm_all):>8.1f}{'':>10}"
         f"{statistics.median(new_all):>9.1f}{statistics.median(cold_all):>8.1f}{'':>10}"
     )
     if office_all:
-        office = statistics.median(office_all)
-        line += f"{office:>13.0f}{statistics.median(lo_warm):>8.0f}x{statistics.median(lo_cold):>8.0f}x"
+        line += f"{statistics.median(office_all):>13.0f}{statistics.median(lo_warm):>8.0f}x"
+        line += f"{statistics.median(lo_cold) if lo_cold else 0:>8.0f}x"
     print(line)
+    print(f"baseline: a raw canvas page (CJK subset + Code 128, no layout) {raw:.1f} ms; "
+          f"warm notice / raw page = {statistics.median(warm_all) / raw:.1f}x")
     print("targets: warm <= 8 ms, cold <= 60 ms, LibreOffice / warm >= 150x")
 
 
