@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
             self, self.services, self.actor, self.taskman, self.status.say,
             lambda number: self._intake_first(lambda: self.controller.reopen(number)))
         self.scan_catcher.batch_scanned.connect(self.village.open_slip)
+        self.village.point_changed.connect(self.status.set_point)
         self.controller.collected.connect(self.village.collected)
 
     def _set_tab_order(self) -> None:

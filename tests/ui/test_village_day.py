@@ -118,6 +118,10 @@ def test_the_agents_day(qtbot: QtBot, windows: tuple[Point, Point], tmp_path: Pa
     decision = vw.page.decision
     assert decision.collect_mode and decision.confirm.text() == "代收（交中心受理）"
     assert not decision.refuse.isEnabled() and "中心作出" in decision.refuse.toolTip()
+    assert decision.outcome.text() == "代收：交中心受理" and "中心将作「受理」" in (
+        decision.explanation.text())
+    # the status bar names the point, not only its centre
+    qtbot.waitUntil(lambda: vw.status.station.text().startswith("青石村便民服务点（"))
     _shot(vw, "village-intake")
     press(qtbot, K.Key_Return, CTRL)
     idle(qtbot, vw)

@@ -210,10 +210,10 @@ class DecisionPanel(QWidget):
         self._show_blockers(list(assessment.check.blockers), list(assessment.field_problems))
         self.confirm.setText(confirm_text(outcome))
         if self.collect_mode:  # 代办员: the centre decides; the agent receives (代收)
-            self.outcome.setText(_("代收：交中心受理（按材料情况中心将作「{o}」）").format(
-                o=outcome.label))
-            self.explanation.setText(_("代收不是受理：材料送交中心后由中心作出决定，承诺时限从中心"
-                                       "受理之日起算。缺少的材料在代办回执上一次告知。"))
+            self.outcome.setText(_("代收：交中心受理"))  # one short line: the panel keeps its width
+            self.explanation.setText(_("按材料情况，中心将作「{o}」。代收不是受理：材料送交中心后由中心"
+                                       "作出决定，承诺时限从中心受理之日起算。缺少的材料在代办回执上"
+                                       "一次告知。").format(o=outcome.label))
             self.confirm.setText(_("代收（交中心受理）"))
 
     def set_collect_mode(self, collect: bool) -> None:

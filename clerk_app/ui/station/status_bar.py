@@ -11,6 +11,7 @@ from clerk_app.i18n import _
 from clerk_app.services.station.context import Actor
 from clerk_app.services.station.permissions import Role
 from clerk_app.services.station.settings import CentreSettings
+from clerk_app.services.village.point import PointSettings
 from clerk_app.ui.lists.due_format import BACKGROUNDS
 from clerk_app.ui.widgets import plain_label
 
@@ -39,6 +40,7 @@ class StationStatusBar(QStatusBar):
         self.clerk = plain_label(clerk)
         self.station = plain_label(_("{centre} · 站点 {station}").format(
             centre=settings.centre_name or _("（未设置中心）"), station=settings.station_id))
+        self._settings = settings
         self.day = plain_label(date_text(today))
         self.due = plain_label()
         self.due.setToolTip(_("在办件的超期预警（F7 查看在办/预警）"))
@@ -61,6 +63,17 @@ class StationStatusBar(QStatusBar):
     def set_centre(self, settings: CentreSettings) -> None:
         self.station.setText(_("{centre} · 站点 {station}").format(
             centre=settings.centre_name or _("（未设置中心）"), station=settings.station_id))
+        self._settings = settings
+
+    def set_point(self, point: PointSettings) -> None:
+        """At a village point the station is the point (its centre in brackets)."""
+        settings = self._settings
+        if not point.is_village or not point.point_name:
+            self.set_centre(settings)
+            return
+        self.station.setText(_("{point}（{centre}）· 站点 {station}").format(
+            point=point.point_name, centre=settings.centre_name or _("未设置中心"),
+            station=settings.station_id))
 
     def say(self, message: str) -> None:
         self.showMessage(message, MESSAGE_MS)

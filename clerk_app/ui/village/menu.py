@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu, QWidget
 
@@ -20,7 +20,7 @@ from clerk_app.services.station.permissions import Permission, allowed
 from clerk_app.services.village.centre import PendingSlip
 from clerk_app.services.village.centre_pages import CasePages
 from clerk_app.services.village.offline import OfflineState, offline_state
-from clerk_app.services.village.point import load_point
+from clerk_app.services.village.point import PointSettings, load_point
 from clerk_app.services.village.wiring import village_of
 from clerk_app.sync.api import PlatformError, PlatformUnreachable
 from clerk_app.ui.errors import problems_of
@@ -42,7 +42,14 @@ OFFLINE_CHECK_MS = 5 * 60_000
 
 
 class VillageMenu(QObject):
-    """Builds the menu and opens the village dialogs for one signed-in user."""
+    """Builds the menu and opens the village dialogs for one signed-in user.
+
+    Signals:
+        point_changed(PointSettings): the station's kind and point, read on start and after
+            the point settings are saved.
+    """
+
+    point_changed = Signal(object)
 
     def __init__(self, window: QMainWindow, services: Services, actor: Actor,
                  taskman: TaskManager, say: Callable[[str], None],
@@ -260,10 +267,17 @@ class VillageMenu(QObject):
     def check_offline(self) -> None:
         ctx = self.services.ctx
 
-        def state() -> OfflineState | None:
-            return offline_state(ctx) if load_point(ctx).is_village else None
+        def state() -> tuple[PointSettings, OfflineState | None]:
+            point = load_point(ctx)
+            return point, (offline_state(ctx) if point.is_village else None)
 
-        self.taskman.read(state, on_success=self._offline, context=_("检查离线情况"))
+        self.taskman.read(state, on_success=self._point_and_offline,
+                          context=_("检查离线情况"))
+
+    def _point_and_offline(self, found: tuple[PointSettings, OfflineState | None]) -> None:
+        point, state = found
+        self.point_changed.emit(point)
+        self._offline(state)
 
     def _offline(self, state: OfflineState | None) -> None:
         warning = state.warning if state is not None else ""
