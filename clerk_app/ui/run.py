@@ -169,7 +169,12 @@ def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
                             settings=load_settings(services.ctx), sync=sync)
         warm_up.TIMES.window_built = time.perf_counter()
         window.showMaximized()
-        _AfterFirstPaint(window, taskman.release)
+
+        def after_first_paint() -> None:  # loads and the first sync round (its HTTP modules)
+            taskman.release()
+            sync.start()
+
+        _AfterFirstPaint(window, after_first_paint)
         log.info("start-up: %s", warm_up.TIMES.summary())
         idle_lock = IdleLock(window, services.accounts, window.actor, taskman,
                              config.idle_lock_minutes)
@@ -178,7 +183,6 @@ def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
         # the first print without the font's wait; after the window's first paint and loads
         QTimer.singleShot(PRELOAD_AFTER_MS, lambda: taskman.read(
             _preload_notice_fonts, context=_("准备通知书字体")))
-        sync.start()
         return app.exec()
     finally:
         if not sync.shutdown():
