@@ -17,7 +17,7 @@ import sys
 from array import array
 from collections.abc import Sequence
 from fnmatch import fnmatch
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -157,11 +157,12 @@ class BundledFace(TTFontFace):
         starts, ends, firsts = flat[0::3], flat[1::3], flat[2::3]
         if starts == ends:  # one character per group, as in the bundled CJK faces
             return starts, firsts
-        chars: list[int] = []
-        glyphs: list[int] = []
-        for start, end, first in zip(starts, ends, firsts, strict=True):
-            chars += range(start, end + 1)
-            glyphs += range(first, first + end - start + 1)
+        stops = [end + 1 for end in ends]
+        last_glyphs = [
+            first + stop - start for first, start, stop in zip(firsts, starts, stops, strict=True)
+        ]
+        chars = list(chain.from_iterable(map(range, starts, stops)))
+        glyphs = list(chain.from_iterable(map(range, firsts, last_glyphs)))
         return chars, glyphs
 
     def _format4_ranges(self, offset: int) -> list[tuple[range, Sequence[int]]]:
