@@ -43,7 +43,7 @@ from clerk_app.documents.styles import BLACK, HEADER_FILL, SEAL_RED
 from clerk_app.i18n import _
 
 if TYPE_CHECKING:
-    from clerk_app.services.supervision.reports import DailyLog, LogRow
+    from clerk_app.domain.daily_log import DailyLog, LogRow
 
 rl_setup.apply()
 

@@ -9,8 +9,8 @@ from typing import Any
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from clerk_app.documents.fonts import to_markup
+from clerk_app.domain.daily_log import DailyLog, LogRow
 from clerk_app.i18n import _
-from clerk_app.services.supervision.reports import DailyLog, LogRow
 
 INDENT = "　└ "
 

@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from clerk_app.i18n import _
 
 if TYPE_CHECKING:
-    from clerk_app.services.supervision.reports import DailyLog, LogRow
+    from clerk_app.domain.daily_log import DailyLog, LogRow
 
 DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMAT = "yyyy-mm-dd hh:mm"
