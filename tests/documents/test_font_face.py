@@ -105,9 +105,9 @@ def test_notice_bytes_are_those_of_reportlabs_own_font_code(
     kind: NoticeKind, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """End to end: the fast face, subsets, widths table and array formatting change no byte
-    of a notice (two copies, a rare name from the fallback faces)."""
+    of a notice (two copies, a name that needs both fallback faces)."""
     data = sample(kind, KIND_MATTERS[kind][0])
-    rare = replace(data.applicant, name="王𠈌䶮")  # Ext. B from HanaMinB, Ext. A: fallback face
+    rare = replace(data.applicant, name="王㐀𪚥")  # 㐀 from Droid Sans Fallback, 𪚥 HanaMinB
     data = replace(data, applicant=rare)
     copies = ("申请人留存", "窗口存档")
     fast = render_notice(data, copies)
@@ -128,5 +128,8 @@ def test_notice_bytes_are_those_of_reportlabs_own_font_code(
     monkeypatch.setattr(textsplit, "getCharWidths", rl_setup._original_char_widths)
     monkeypatch.setattr(pdfdoc.PDFArray, "format", rl_setup._original_array_format)
     slow = render_notice(data, copies)
-    assert not isinstance(pdfmetrics.getFont(fonts.MAIN_FONT.name), MappedTTFont)
+    used = [pdfmetrics._fonts[font.name] for font in ALL_FONTS if font.name in pdfmetrics._fonts]
+    assert used and not any(isinstance(font, MappedTTFont) for font in used)  # reportlab's parser
+    if kind is NoticeKind.ACCEPTANCE:  # it prints the applicant's name: all three faces
+        assert len(used) == len(ALL_FONTS)
     assert fast == slow
