@@ -87,7 +87,7 @@ class BundleNoticeData:
     number: str
     bundle_name: str
     applicant_name: str
-    applicant_document: str  # masked
+    applicant_document: str  # a person's masked; an organisation's code in full
     received_on: date
     issued_on: date
     members: tuple[MemberLine, ...]
@@ -102,6 +102,7 @@ class BundleNoticeData:
     progress_link: str = ""  # the progress QR (number and 查询码); "" without an address
     progress_address: str = ""
     check_code: str = ""
+    applicant_people: tuple[str, ...] = ()  # 法定代表人, 经办人, 代理人 lines
 
 
 def _remedy_sentence(line: RefusedLine, wording: Wording) -> str:
@@ -162,6 +163,8 @@ def render_bundle_notice(data: BundleNoticeData, wording: Wording | None = None)
 
     story.append(para(_("{name}（{doc}）：").format(
         name=data.applicant_name, doc=data.applicant_document), "first"))
+    if data.applicant_people:
+        story.append(para("；".join(data.applicant_people), "first"))
     story.append(para(_("您于{day}申请办理「{bundle}」，本中心一窗受理，各事项分别办理，"
                         "办理情况如下：").format(day=chinese_date(data.received_on),
                                                bundle=data.bundle_name)))
@@ -187,7 +190,7 @@ def render_bundle_notice(data: BundleNoticeData, wording: Wording | None = None)
         story.append(para(_remedy_sentence(line, wording)))
     story.append(Spacer(1, 2 * mm))
     clerk = RLParagraph("<br/>".join(to_markup(clean_text(t)) for t in (
-        _("经办人：{clerk}").format(clerk=data.clerk_name or "-"),
+        _("窗口经办人：{clerk}").format(clerk=data.clerk_name or "-"),
         _("窗口：{window}").format(window=data.window_name or "-"))), styles.first)
     issuer = IssuerBlock(data.centre.name, chinese_date(data.issued_on), LAYOUT.body_size,
                          seal_reader(data.centre.seal_image))

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from clerk_app.app import Services
-from clerk_app.domain.checklist import MaterialEntry, MaterialState
+from clerk_app.domain.checklist import ApplicantType, MaterialEntry, MaterialState
 from clerk_app.domain.decision import Refusal, RefusalGround
 from clerk_app.domain.fake_people import FakePeople
 from clerk_app.domain.masking import mask_id_number
@@ -22,7 +22,7 @@ OWNER = FakePeople(seed=132028).person()
 
 
 def _take_in(services: Services, clerk: Actor, name: str, without: tuple[str, ...] = (),
-             refuse: dict[int, Refusal] | None = None) -> str:
+             refuse: dict[int, Refusal] | None = None, **people: object) -> str:
     service = services.bundles
     code = next(b.code for b in service.definitions.current() if b.name == name)
     form = service.start(clerk, code)
@@ -35,6 +35,7 @@ def _take_in(services: Services, clerk: Actor, name: str, without: tuple[str, ..
     refusals = {bundle.members[i].matter_code: r for i, r in (refuse or {}).items()}
     form = replace(form, materials=materials, refusals=refusals, applicant=PersonInput(
         OWNER.name, "resident_id", OWNER.resident_id, OWNER.mobile, OWNER.address))
+    form = replace(form, **people)  # type: ignore[arg-type]
     return service.confirm(clerk, form).number
 
 
@@ -81,6 +82,24 @@ def test_a_refused_member_carries_its_reason_basis_and_remedies(
     assert "行政复议" in text and "行政诉讼" in text
     assert "一次性告知" not in text  # nothing is missing
     assert "食品经营许可（新办）" in text and "受理" in text
+
+
+def test_an_organisations_notice_names_its_code_representative_and_contact(
+        services: Services, clerk: Actor, notices: BundleNoticeService) -> None:
+    company = FakePeople(seed=7).company()
+    contact = FakePeople(seed=8).person()
+    number = _take_in(
+        services, clerk, "开办餐饮店一件事", applicant_type=ApplicantType.LEGAL_PERSON,
+        applicant=PersonInput(company.name, "uscc", company.uscc, company.phone, company.address,
+                              legal_representative=company.legal_representative),
+        contact=PersonInput(contact.name, "resident_id", contact.resident_id, contact.mobile,
+                            contact.address))
+    text = squeezed(pdf_text(notices.render(clerk, number).pdf))
+    assert squeezed(company.name) in text and company.uscc in text  # public data: in full
+    assert f"法定代表人：{company.legal_representative}" in text
+    assert f"经办人：{contact.name}" in text and mask_id_number(contact.resident_id) in text
+    assert contact.resident_id not in text and contact.mobile not in text
+    assert f"窗口经办人：{clerk.display_name}" in text
 
 
 def test_unknown_number(notices: BundleNoticeService, clerk: Actor) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from clerk_app.documents.notice_data import CentreInfo, Remedies
 from clerk_app.domain.decision import Outcome
-from clerk_app.domain.masking import mask_id_number
+from clerk_app.domain.masking import mask_id_number, mask_phone
 from clerk_app.i18n import _
 from clerk_app.services.bundles.service import BundleService
 from clerk_app.services.intake.progress_link import notice_progress
@@ -22,7 +22,7 @@ from clerk_app.services.station.context import Actor, ServiceContext
 from clerk_app.services.station.journal import audit
 from clerk_app.services.station.permissions import Permission, require
 from clerk_app.services.station.settings import CentreSettings, load_settings
-from clerk_app.store.models import Application, BundleCase, User
+from clerk_app.store.models import Applicant, Application, BundleCase, User
 
 if TYPE_CHECKING:  # the notice's module loads reportlab: on first print, not at start-up
     from clerk_app.documents.bundle_notice import BundleNoticeData, MissingLine
@@ -48,6 +48,21 @@ def _centre(settings: CentreSettings) -> CentreInfo:
     return CentreInfo(name=settings.centre_name, address=settings.address, phone=settings.phone,
                       seal_image=seal if seal and seal.exists() else None,
                       qr_base_url=settings.qr_base_url, serial_prefix=settings.notice_serial_prefix)
+
+
+def _people(applicant: Applicant, first: Application | None, unit: bool) -> tuple[str, ...]:
+    """Who acts for the applicant, as the single-matter notices name them: an organisation's
+    法定代表人 and 经办人, and a 代理人 (numbers and phones masked)."""
+    lines = []
+    if unit and applicant.legal_representative:
+        lines.append(_("法定代表人：{name}").format(name=applicant.legal_representative))
+    for label, person in ((_("经办人"), first.contact if first and unit else None),
+                          (_("代理人"), first.agent if first else None)):
+        if person is not None:
+            lines.append(_("{label}：{name}（{doc}，电话 {phone}）").format(
+                label=label, name=person.name, doc=mask_id_number(person.doc_number),
+                phone=mask_phone(person.phone) or "-"))
+    return tuple(lines)
 
 
 class BundleNoticeService:
@@ -117,10 +132,15 @@ class BundleNoticeService:
                                       app.due_provisional, remark))
         missing = self._missing(case, problems, names)
         clerk = session.get(User, case.clerk_id)
+        first = case.members[0] if case.members else None
+        unit = first is not None and first.applicant_type == "legal_person"
         return BundleNoticeData(
             centre=_centre(settings), number=case.number, bundle_name=case.bundle_name,
             applicant_name=case.applicant.name,
-            applicant_document=mask_id_number(case.applicant.doc_number),
+            # an organisation's 统一社会信用代码 is public; a person's number is masked
+            applicant_document=case.applicant.doc_number if unit
+            else mask_id_number(case.applicant.doc_number),
+            applicant_people=_people(case.applicant, first, unit),
             received_on=case.received_on, issued_on=self.ctx.today(), members=tuple(members),
             missing=missing, refused=tuple(refused),
             combined_limit_days=case.combined_limit_days, combined_due=case.combined_due,
