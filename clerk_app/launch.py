@@ -41,6 +41,9 @@ def plain_start(argv: Sequence[str]) -> tuple[bool, Path | None]:
 
 def run_window(data_dir: Path | None) -> int:
     """The window, with the command line's handling of a fault that escapes it."""
+    from clerk_app.ui.station import warm_up
+
+    warm_up.pause_gc()  # until the window's modules are loaded (warm_up.py)
     from clerk_app.config import load_config
     from clerk_app.store.db_file import DatabaseUnavailable
     from clerk_app.ui.run import run_gui

@@ -8,6 +8,7 @@ The imports are static statements, so PyInstaller collects them.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -48,6 +49,7 @@ TIMES = StartTimes()
 _thread: threading.Thread | None = None
 _ready = threading.Event()
 _starting = threading.Lock()
+_gc_was_enabled: bool | None = None
 
 
 def _load_window_modules() -> None:
@@ -69,13 +71,34 @@ def _configure_mappers() -> None:
     configure_mappers()
 
 
+def pause_gc() -> None:
+    """No cyclic garbage collection from here until the window's modules are loaded: the heap
+    only grows meanwhile, and the collector scanned it again and again (~150 ms in all)."""
+    global _gc_was_enabled
+    with _starting:
+        if _gc_was_enabled is None:
+            _gc_was_enabled = gc.isenabled()
+        gc.disable()
+
+
+def _resume_gc() -> None:
+    # what was loaded lives as long as the program: later collections skip it (a full
+    # collection over it took ~60 ms on the GUI thread while the window was built)
+    gc.freeze()
+    with _starting:
+        if _gc_was_enabled:
+            gc.enable()
+
+
 def _run() -> None:
+    pause_gc()
     try:
         _load_window_modules()
         _configure_mappers()
     except Exception:  # the GUI thread imports them again and meets the error itself
         log.exception("loading the window's modules at start failed")
     finally:
+        _resume_gc()
         TIMES.modules_ready = time.perf_counter()
         _ready.set()
 
