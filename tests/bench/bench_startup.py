@@ -117,9 +117,10 @@ def ready(window):
         if Path("clerk_app/ui/station/warm_up.py").exists():  # not in earlier versions
             from clerk_app.ui.station.warm_up import TIMES
             stages = vars(TIMES)
+        import gc
         print("TIMES " + json.dumps({**stages, "painted": painted,
-                                     "first_search": searched - painted, "hits": hits}),
-              flush=True)
+                                     "first_search": searched - painted, "hits": hits,
+                                     "gc_enabled": gc.isenabled()}), flush=True)
         QTimer.singleShot(0, app.quit)
 
     loaded()

@@ -3,6 +3,7 @@ a worker while the clerk types, the key unwrapped alongside; `main.py` to the se
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -93,6 +94,7 @@ def test_sign_in_at_start_unwraps_the_key_while_the_modules_load(tmp_path: Path,
         assert opened.actor.username == "admin" and opened.recovery_code is None
         assert opened.services.ctx.db.key == unlock(config, "admin", PASSWORD)
         assert "clerk_app.ui.main_window" in sys.modules
+        assert gc.isenabled() and gc.get_freeze_count() > 0  # the loaded modules frozen
         times = warm_up.TIMES
         assert 0 < times.begun <= times.modules_ready <= times.signed_in
         assert 0 < times.unwrap_began <= times.key_unwrapped <= times.signed_in
@@ -114,6 +116,7 @@ def test_main_py_goes_from_the_login_dialog_to_the_matter_search(tmp_path: Path,
         "LOGIN", "ENTER", "READY", "LOADED"]
     times = json.loads(lines[-1].removeprefix("TIMES "))
     assert times["hits"] > 0  # "dbsq" typed at READY finds 最低生活保障申请 (bundled catalogue)
+    assert times["gc_enabled"] is True  # paused for the start only (warm_up.pause_gc)
     order = ["unwrap_began", "key_unwrapped", "signed_in", "window_built", "painted"]
     assert all(0 < times[a] <= times[b] for a, b in zip(order, order[1:], strict=False))
     assert 0 < times["begun"] <= times["modules_ready"] <= times["signed_in"]
