@@ -50,14 +50,13 @@ def _machine(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         key = opened.services.ctx.db.key
         assert key is not None
-        keys = KeyFile.load(keys_path(opened.services.ctx.config))
-        if args.state == "on":
-            print(machine_key.EXPLANATION)
-            machine_key.store(keys, key)
-            print(_("本机副本已开启"))
-        else:
-            machine_key.remove(keys)
-            print(_("本机副本已关闭"))
+        with KeyFile.editing(keys_path(opened.services.ctx.config)) as keys:
+            if args.state == "on":
+                print(machine_key.EXPLANATION)
+                machine_key.store(keys, key)
+            else:
+                machine_key.remove(keys)
+        print(_("本机副本已开启") if args.state == "on" else _("本机副本已关闭"))
     finally:
         opened.services.close()
     return EXIT_OK

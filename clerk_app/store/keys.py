@@ -16,6 +16,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ SALT_BYTES = 16
 # No 0/O, 1/I/L or U: read aloud over the phone and typed back without doubt.
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 RECOVERY_GROUPS, RECOVERY_GROUP_LEN = 6, 5  # 30 characters, about 147 bits
+LOCK_WAIT_S = 30  # an argon2 wrap takes ~0.2 s; a held lock beyond this is a stuck program
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,13 @@ class NoKeyCopy(KeyRejected):
         super().__init__(_(
             "用户名或密码不正确；若该账号是新建、重新启用或本版本加密前的账号，"
             "请管理员在「账号管理」中为其重置密码后再登录"))
+
+
+class KeyFileBusy(DatabaseUnavailable):
+    """Another program has held the key file's lock for too long."""
+
+    def __init__(self) -> None:
+        super().__init__(_("另一个程序正在修改密钥文件（如另一窗口或命令正在改密码），请稍后再试"))
 
 
 def key_file_path(database_path: Path) -> Path:
@@ -207,6 +216,23 @@ class KeyFile:
         if not keys.matches(key):
             raise KeyFileDamaged(path)
         return keys
+
+    @classmethod
+    @contextlib.contextmanager
+    def editing(cls, path: Path, key: DataKey | None = None) -> Iterator[KeyFile]:
+        """Load the key file, let the caller change it, save it: all under an exclusive lock
+        held across processes (the window and a command changing passwords at once would
+        otherwise each write back a file without the other's copy). With `key`, a missing
+        file is created for it."""
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(path) + ".lock", timeout=LOCK_WAIT_S):
+                keys = cls.load_or_create(path, key) if key is not None else cls.load(path)
+                yield keys
+                keys.save()
+        except Timeout as exc:
+            raise KeyFileBusy() from exc
 
     def save(self) -> None:
         data = {"format": FORMAT, "station_id": self.station_id, "salt": _b64(self.salt),

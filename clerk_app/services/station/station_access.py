@@ -128,9 +128,8 @@ def sign_in(config: Config, username: str, password: str, *, log_to_file: bool =
     code = None
     if is_plain_sqlite(config.database_path):
         # a conversion was cut short: its recovery code was never shown, so make a new one
-        keys = KeyFile.load(keys_path(config))
-        code = keys.new_recovery(key)
-        keys.save()
+        with KeyFile.editing(keys_path(config)) as keys:
+            code = keys.new_recovery(key)
     services = _open(config, key, log_to_file=log_to_file, load_sample=load_sample,
                      progress=progress)
     try:

@@ -238,16 +238,14 @@ class AccountService:
         key = self.ctx.db.key
         if key is None:
             return
-        keys = KeyFile.load_or_create(key_file_path(self.ctx.db.path), key)
-        keys.put_account(username, password, key)
-        keys.save()
+        with KeyFile.editing(key_file_path(self.ctx.db.path), key) as keys:
+            keys.put_account(username, password, key)
 
     def _remove_key_copy(self, username: str) -> None:
         if self.ctx.db.key is None:
             return
-        keys = KeyFile.load(key_file_path(self.ctx.db.path))
-        if keys.remove_account(username):
-            keys.save()
+        with KeyFile.editing(key_file_path(self.ctx.db.path)) as keys:
+            keys.remove_account(username)
 
     def _lacks_key_copy(self, username: str) -> bool:
         if self.ctx.db.key is None:
