@@ -7,7 +7,6 @@ them), so the window's modules can load on a worker while the clerk types the pa
 from __future__ import annotations
 
 import enum
-import sqlite3
 from pathlib import Path
 
 from clerk_app.config import Config
@@ -29,6 +28,8 @@ def keys_path(config: Config) -> Path:
 
 def _plain_has_accounts(config: Config) -> bool:
     """A look into a plain database of an earlier version (no migration here)."""
+    import sqlite3  # only for such a database
+
     try:
         connection = sqlite3.connect(config.database_path)
         try:
