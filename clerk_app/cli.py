@@ -22,8 +22,7 @@ from clerk_app.commands import village as village_command
 from clerk_app.commands.access import NotSetUp
 from clerk_app.config import load_config
 from clerk_app.i18n import _
-from clerk_app.store.database import DatabaseUnavailable
-from clerk_app.store.faults import known_fault
+from clerk_app.store.faults import said_in_words
 
 COMMAND_MODULES = (station, notice, results, report, sync, audit_command, attach_command,
                    show_command, backup_command, village_command)
@@ -75,16 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotSetUp as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_NOT_SET_UP
-    except DatabaseUnavailable as exc:  # wrong password or key, damaged file, no key copy
-        print(str(exc), file=sys.stderr)
+    except Exception as exc:  # wrong password, damaged file, full disk, bad input: in words
+        message = said_in_words(exc, load_config(args.data_dir).data_dir)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
         return EXIT_FAILED
-    except Exception as exc:
-        fault = known_fault(exc, load_config(args.data_dir).data_dir)
-        if fault is not None:  # disk full, read-only or vanished folder, locked database
-            print(fault.message, file=sys.stderr)
-            return EXIT_FAILED
-        if isinstance(exc, (ValueError, PermissionError, LookupError, OSError)):
-            # user-caused problems (bad file, invalid data, unknown number): message in Chinese
-            print(str(exc), file=sys.stderr)
-            return EXIT_FAILED
-        raise

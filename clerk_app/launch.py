@@ -45,25 +45,18 @@ def run_window(data_dir: Path | None) -> int:
 
     warm_up.pause_gc()  # until the window's modules are loaded (warm_up.py)
     from clerk_app.config import load_config
-    from clerk_app.store.db_file import DatabaseUnavailable
     from clerk_app.ui.run import run_gui
 
     try:
         return run_gui(load_config(data_dir))
-    except DatabaseUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
     except Exception as exc:
-        from clerk_app.store.faults import known_fault
+        from clerk_app.store.faults import said_in_words
 
-        fault = known_fault(exc, load_config(data_dir).data_dir)
-        if fault is not None:  # disk full, read-only or vanished folder, locked database
-            print(fault.message, file=sys.stderr)
-            return EXIT_FAILED
-        if isinstance(exc, (ValueError, PermissionError, LookupError, OSError)):
-            print(str(exc), file=sys.stderr)
-            return EXIT_FAILED
-        raise
+        message = said_in_words(exc, load_config(data_dir).data_dir)
+        if message is None:
+            raise
+        print(message, file=sys.stderr)
+        return EXIT_FAILED
 
 
 def main(argv: Sequence[str] | None = None) -> int:

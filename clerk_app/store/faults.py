@@ -159,3 +159,19 @@ def low_space_warning(folder: Path, threshold_mb: int) -> str:
         return ""
     return _("磁盘剩余空间不足：只剩 {free} MB（提醒阈值 {limit} MB）。请尽快清理磁盘，"
              "空间用完时将无法保存录入。").format(free=free // (1024 * 1024), limit=threshold_mb)
+
+
+def said_in_words(exc: BaseException, data_dir: Path | None = None) -> str | None:
+    """What a command prints for a failure the user can act on, in Chinese: a wrong password
+    or damaged file, a known fault of the machine, a bad file or value; None for a program
+    error (the caller lets it propagate)."""
+    from clerk_app.store.db_file import DatabaseUnavailable
+
+    if isinstance(exc, DatabaseUnavailable):
+        return str(exc)
+    fault = known_fault(exc, data_dir)
+    if fault is not None:  # disk full, read-only or vanished folder, locked database
+        return fault.message
+    if isinstance(exc, (ValueError, PermissionError, LookupError, OSError)):
+        return str(exc)  # user-caused problems (bad file, invalid data, unknown number)
+    return None
