@@ -9,7 +9,8 @@ than 30 MB and the object count stays flat; the station's log has no warning or 
 
 The full day (1,000 intakes, 200 scans, 100 handovers) runs with CLERK_SOAK_CASES=1000; CI
 runs a reduced count (the default) that still crosses several samples after the warm-up.
-Run: CLERK_SOAK_CASES=1000 python -m pytest tests/soak -s -m slow -p no:cacheprovider
+Run: CLERK_SOAK_CASES=1000 python -m pytest tests/soak -s -m slow -p no:cacheprovider --timeout=5400
+(the full day takes about 30 minutes on 2 cores: past the suite's 600 s per-test limit)
 """
 
 from __future__ import annotations
