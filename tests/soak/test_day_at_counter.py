@@ -15,9 +15,11 @@ Run: CLERK_SOAK_CASES=1000 python -m pytest tests/soak -s -m slow -p no:cachepro
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 import random
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,7 +58,19 @@ SCAN_EVERY = 5  # 200 reopen-by-scan in 1,000 cases
 HANDOVER_EVERY = 10  # 100 handovers in 1,000 cases
 SYNC_EVERY = 10
 GROWTH_LIMIT_MB = 30.0
+TRIM = bool(os.environ.get("CLERK_SOAK_TRIM"))  # diagnostic: RSS after glibc's malloc_trim
+TRACE = bool(os.environ.get("CLERK_SOAK_TRACE"))  # print where Python allocations grew
 BUNDLED = Path(__file__).resolve().parents[2] / "resources/catalogue/sample_catalogue.json"
+
+
+def print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> None:
+    """Where Python's allocations grew after the warm-up, by the first frame in clerk_app."""
+    stats = after.compare_to(before, "traceback")
+    print("\nPython allocations grown since the warm-up (CLERK_SOAK_TRACE):")
+    for stat in stats[:12]:
+        print(f"{stat.size_diff / 1024:10.1f} KiB {stat.count_diff:7} blocks")
+        for frame in list(stat.traceback)[-6:]:  # the innermost frames
+            print(f"      {frame.filename.split('site-packages/')[-1]}:{frame.lineno}")
 
 
 def rss_mb() -> float:
@@ -205,6 +219,7 @@ def test_a_day_at_the_counter_without_a_leak(
     numbers: list[str] = []
     curve: list[tuple[int, float, int]] = []
     handovers = scans = 0
+    traced: tracemalloc.Snapshot | None = None
     for case in range(1, CASES + 1):
         person = people.person()
         number = intake(qtbot, window, case % 3, person)
@@ -232,6 +247,14 @@ def test_a_day_at_the_counter_without_a_leak(
             gc.collect()
             QApplication.processEvents()
             curve.append((case, rss_mb(), live_qt_objects()))
+            if TRIM:
+                ctypes.CDLL("libc.so.6").malloc_trim(0)
+                print(f"case {case}: RSS {curve[-1][1]:.1f} MB, after malloc_trim {rss_mb():.1f} MB")
+            if TRACE and case == WARM_UP:
+                tracemalloc.start(25)
+                traced = tracemalloc.take_snapshot()
+    if TRACE and traced is not None:
+        print_growth(traced, tracemalloc.take_snapshot())
 
     print(f"\nsoak: {CASES} intakes, {scans} reopen-by-scan, {handovers} handovers with "
           f"ratings, {CASES // SYNC_EVERY} sync rounds")

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -32,7 +31,7 @@ from clerk_app.documents.notice_data import NoticeKind
 from clerk_app.i18n import _
 from clerk_app.services.intake.notices import RenderedNotice
 from clerk_app.ui.qt_locale import in_documents
-from clerk_app.ui.results import pdf_print
+from clerk_app.ui.results import pdf_documents, pdf_print
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 
@@ -86,8 +85,7 @@ class NoticePreviewDialog(QDialog):
         if rendered.unprintable:
             self.glyph_warning.show_error(self._unprintable_text())
 
-        self.document = QPdfDocument(self)
-        self._buffer = pdf_print.load_pdf(self.document, rendered.pdf)
+        self.document = pdf_documents.borrow(self, rendered.pdf)  # reused (pdf_documents.py)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)

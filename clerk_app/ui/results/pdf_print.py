@@ -1,6 +1,6 @@
 """Printing a PDF made by `clerk_app.documents` on any installed printer, exactly as previewed.
 
-The pages are rendered to images by QtPdf on a worker thread (`rasterize`, its own
+The pages are rendered to images by QtPdf on a worker thread (`rasterize`, the thread's own
 `QPdfDocument`: nothing shared with the GUI thread), then painted onto the `QPrinter` on the
 GUI thread (`paint_pages`), which is quick. The printer is sized to the PDF's own paper (A4),
 full page: the notice's margins are in the PDF already.
@@ -8,22 +8,14 @@ full page: the notice's margins are in the PDF already.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, QSizeF, Qt
+from PySide6.QtCore import QRect, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from clerk_app.ui.results import pdf_documents
 
 PRINT_DPI = 300
 """Fine enough for small print, barcodes and the seal; an A4 page is about 35 MB at 300 dpi."""
-
-
-def load_pdf(document: QPdfDocument, pdf: bytes) -> QBuffer:
-    """Load `pdf` into `document`; keep the returned buffer alive as long as the document."""
-    buffer = QBuffer(document)
-    buffer.setData(QByteArray(pdf))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    document.load(buffer)
-    return buffer
 
 
 def rasterize(pdf: bytes, dpi: int = PRINT_DPI, first: int = 0,
@@ -31,8 +23,7 @@ def rasterize(pdf: bytes, dpi: int = PRINT_DPI, first: int = 0,
     """Pages `first`..`last` (0-based, inclusive; all by default) as white-backed images.
 
     Safe on a worker thread: the document lives and dies in the calling thread."""
-    document = QPdfDocument()
-    load_pdf(document, pdf)
+    document = pdf_documents.for_this_thread(pdf)
     count = document.pageCount()
     end = count - 1 if last is None else min(last, count - 1)
     images = []

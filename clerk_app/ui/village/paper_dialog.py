@@ -7,14 +7,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from clerk_app.i18n import _
 from clerk_app.ui.qt_locale import in_documents
-from clerk_app.ui.results import pdf_print
+from clerk_app.ui.results import pdf_documents, pdf_print
 from clerk_app.ui.taskman import TaskManager
 from clerk_app.ui.widgets import MessageLine, fit_to_screen, plain_label
 
@@ -33,8 +32,7 @@ class PaperDialog(QDialog):
         heading = plain_label(_("{title}　编号 {n}").format(title=title, n=number))
         heading.setStyleSheet("font-weight: bold; font-size: 13pt;")
         layout.addWidget(heading)
-        self.document = QPdfDocument(self)
-        self._buffer = pdf_print.load_pdf(self.document, pdf)
+        self.document = pdf_documents.borrow(self, pdf)  # reused (pdf_documents.py)
         self.view = QPdfView(self)
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
