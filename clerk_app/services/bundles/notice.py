@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clerk_app.documents.notice_data import CentreInfo, Remedies
+from clerk_app.documents.notice_data import Remedies
 from clerk_app.domain.decision import Outcome
 from clerk_app.domain.masking import mask_id_number, mask_phone
 from clerk_app.i18n import _
 from clerk_app.services.bundles.service import BundleService
+from clerk_app.services.intake.notices import centre_info
 from clerk_app.services.intake.progress_link import notice_progress
 from clerk_app.services.intake.serials import next_serial
 from clerk_app.services.station.catalogue import CatalogueService
@@ -41,13 +41,6 @@ class RenderedBundleNotice:
     number: str
     pdf: bytes
     data: BundleNoticeData
-
-
-def _centre(settings: CentreSettings) -> CentreInfo:
-    seal = Path(settings.seal_image) if settings.seal_image else None
-    return CentreInfo(name=settings.centre_name, address=settings.address, phone=settings.phone,
-                      seal_image=seal if seal and seal.exists() else None,
-                      qr_base_url=settings.qr_base_url, serial_prefix=settings.notice_serial_prefix)
 
 
 def _people(applicant: Applicant, first: Application | None, unit: bool) -> tuple[str, ...]:
@@ -135,7 +128,7 @@ class BundleNoticeService:
         first = case.members[0] if case.members else None
         unit = first is not None and first.applicant_type == "legal_person"
         return BundleNoticeData(
-            centre=_centre(settings), number=case.number, bundle_name=case.bundle_name,
+            centre=centre_info(settings), number=case.number, bundle_name=case.bundle_name,
             applicant_name=case.applicant.name,
             # an organisation's 统一社会信用代码 is public; a person's number is masked
             applicant_document=case.applicant.doc_number if unit

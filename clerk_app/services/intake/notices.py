@@ -132,7 +132,8 @@ def _requirement(matter: Matter, material_id: str, note: str) -> str:
     return f"{text}；{item.notes}" if item.notes else text
 
 
-def _centre(settings: CentreSettings) -> CentreInfo:
+def centre_info(settings: CentreSettings) -> CentreInfo:
+    """The centre as its notices name it (出具机构), from its settings."""
     seal = Path(settings.seal_image) if settings.seal_image else None
     return CentreInfo(name=settings.centre_name, address=settings.address, phone=settings.phone,
                       seal_image=seal if seal and seal.exists() else None,
@@ -143,7 +144,7 @@ def issuing_body(settings: CentreSettings, point: PointSettings) -> CentreInfo:
     """Who a notice is from: the centre, or at a village point the point itself (a matter
     delegated to the village, 下放到村, is decided there; the result is collected there, and
     the centre's seal is never printed on it)."""
-    centre = _centre(settings)
+    centre = centre_info(settings)
     if not point.is_village:
         return centre
     return replace(centre, name=point.point_name or centre.name, address="",

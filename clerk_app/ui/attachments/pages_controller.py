@@ -25,12 +25,11 @@ from clerk_app.services.station.context import Actor
 from clerk_app.ui.attachments.camera import DocumentCamera, camera_available, jpeg_of
 from clerk_app.ui.attachments.page_viewer import PageViewer
 from clerk_app.ui.attachments.pages_strip import PagesStrip
-from clerk_app.ui.attachments.thumbnails import pixmap_of, thumbnail_bytes
+from clerk_app.ui.attachments.thumbnails import VIEW_SIDE, pixmap_of, thumbnail_bytes
 from clerk_app.ui.intake.checklist_model import ChecklistModel
 from clerk_app.ui.taskman import TaskManager
 
 FILE_FILTER = "图片或 PDF (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp *.pdf);;所有文件 (*)"
-VIEW_SIDE = 1400
 
 
 CAMERA_CHECK_MS = 1500  # after the first paint of the window

@@ -10,6 +10,7 @@ from PySide6.QtGui import QPixmap
 from clerk_app.services.attachments.service import AttachmentService, PageInfo
 
 THUMB_SIDE = 56
+VIEW_SIDE = 1400  # a page in the large view (stored pages may be 2,000 px)
 
 
 def thumbnail_bytes(service: AttachmentService, page: PageInfo, side: int = THUMB_SIDE) -> bytes:

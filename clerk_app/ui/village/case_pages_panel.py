@@ -20,12 +20,11 @@ from clerk_app.services.station.context import Actor
 from clerk_app.services.village.centre_pages import CasePages, CentrePages
 from clerk_app.sync.api import PlatformError
 from clerk_app.ui.attachments.page_viewer import PageViewer
-from clerk_app.ui.attachments.thumbnails import pixmap_of, thumbnail_bytes
+from clerk_app.ui.attachments.thumbnails import VIEW_SIDE, pixmap_of, thumbnail_bytes
 from clerk_app.ui.errors import problems_of
 from clerk_app.ui.taskman import TaskManager
 
 PageFetcher = Callable[[str], CasePages]
-VIEW_SIDE = 1400
 THUMB = 96
 READ_ONLY = "←/→ 翻页　Esc 关闭（代办点拍摄的页面，与纸质材料逐页核对）"
 
