@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from clerk_app.i18n import _
+from clerk_app.store import kek_ahead
 from clerk_app.store.cipher import KEY_BYTES, NONCE_BYTES, DataKey
 from clerk_app.store.db_file import DatabaseUnavailable, KeyRejected
 
@@ -85,12 +86,17 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def derive_kek(secret: bytes, salt: bytes, cost: KdfCost) -> bytes:
-    """The key-wrapping key: argon2id(secret, salt) with the copy's own cost."""
+def _argon2id(secret: bytes, salt: bytes, cost: KdfCost) -> bytes:
     from argon2.low_level import Type, hash_secret_raw  # here: the login dialog loads this file
 
     return hash_secret_raw(secret, salt, cost.time_cost, cost.memory_kib, cost.parallelism,
                            KEY_BYTES, Type.ID)
+
+
+def derive_kek(secret: bytes, salt: bytes, cost: KdfCost) -> bytes:
+    """The key-wrapping key: argon2id(secret, salt) with the copy's own cost (taken from
+    kek_ahead when the login dialog derived it while the clerk typed)."""
+    return kek_ahead.take(secret, salt, cost) or _argon2id(secret, salt, cost)
 
 
 @dataclass(frozen=True)
@@ -275,6 +281,13 @@ class KeyFile:
         if copy is None:
             raise NoKeyCopy()
         return copy.unwrap(password.encode("utf-8"), self._aad("account", ident))
+
+    def derive_ahead(self, username: str, password: str) -> None:
+        """Derive the key-wrapping key `unlock(username, password)` will need (kek_ahead);
+        nothing for an unknown account."""
+        copy = self.accounts.get(self.account_id(username))
+        if copy is not None:
+            kek_ahead.derive_ahead(_argon2id, password.encode("utf-8"), copy.salt, copy.cost)
 
     # -- recovery copy ------------------------------------------------------------------------
 

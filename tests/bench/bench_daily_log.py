@@ -11,13 +11,16 @@ the size. The log covers the 30 days for the whole station. Figures are medians 
 - query: the log's rows (set-based: one query per table) and, as baseline, the same rows read
   the obvious way — one ORM object per application and its lazy relations (N+1 queries);
   both must give the same rows (checked, not timed);
-- PDF and xlsx: rows + rendering, and the PDF built on the N+1 rows;
+- PDF and xlsx: rows + rendering, and the PDF built on the N+1 rows; the xlsx render alone
+  (XlsxWriter) next to openpyxl's write-only writer given the same typed values (no styles: a
+  lower bound of what the app used before);
 - peak memory (tracemalloc, a separate run) of building each.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import sys
 import tempfile
@@ -33,7 +36,7 @@ from sqlalchemy import insert, select
 from clerk_app.app import Services, open_services
 from clerk_app.config import Config
 from clerk_app.documents.daily_log import render_daily_log
-from clerk_app.documents.daily_log_xlsx import render_daily_log_xlsx
+from clerk_app.documents.daily_log_xlsx import COLUMNS, render_daily_log_xlsx, row_values
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.numbering import format_number
 from clerk_app.services.station.context import SYSTEM_ACTOR
@@ -138,6 +141,22 @@ def naive_log(services: Services, query: LogQuery, template: DailyLog) -> DailyL
                     tuple(rows), totals_of(rows), template.printed_at, template.printed_by)
 
 
+def openpyxl_xlsx(log: DailyLog) -> bytes:
+    """The baseline writer: openpyxl write-only, the same typed values, header and rows."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("台账")
+    sheet.append([title for title, _width in COLUMNS])
+    for index, row in enumerate(log.rows, start=1):
+        sheet.append([None if v == "" else v for v in row_values(index, row)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def timed(job: Callable[[], Any], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -177,12 +196,17 @@ def bench(size: int, runs: int, seed_count: int, folder: Path) -> None:
     pdf = timed(lambda: render_daily_log(reports.daily_log(SYSTEM_ACTOR, query)), runs)
     pdf_naive = timed(lambda: render_daily_log(naive_log(services, query, log)), runs)
     xlsx = timed(lambda: render_daily_log_xlsx(reports.daily_log(SYSTEM_ACTOR, query)), runs)
+    xlsx_render = timed(lambda: render_daily_log_xlsx(log), runs)
+    xlsx_openpyxl = timed(lambda: openpyxl_xlsx(log), runs)
     pages = render_daily_log(log).count(b"/Type /Page\n")
     print(f"rows, set-based            {rows_fast * 1000:9.0f} ms")
     print(f"rows, N+1 ORM (baseline)   {rows_naive * 1000:9.0f} ms   ratio {rows_naive / rows_fast:5.1f}x")
     print(f"PDF  (rows + render)       {pdf * 1000:9.0f} ms   ({pages} pages)")
     print(f"PDF  on N+1 rows           {pdf_naive * 1000:9.0f} ms   ratio {pdf_naive / pdf:5.2f}x")
     print(f"xlsx (rows + render)       {xlsx * 1000:9.0f} ms")
+    print(f"xlsx render (XlsxWriter)   {xlsx_render * 1000:9.0f} ms")
+    print(f"xlsx render, openpyxl      {xlsx_openpyxl * 1000:9.0f} ms   ratio "
+          f"{xlsx_openpyxl / xlsx_render:5.2f}x (write-only, no styles; baseline)")
     print(f"peak memory PDF            {peak_mib(lambda: render_daily_log(reports.daily_log(SYSTEM_ACTOR, query))):9.1f} MiB")
     print(f"peak memory xlsx           {peak_mib(lambda: render_daily_log_xlsx(reports.daily_log(SYSTEM_ACTOR, query))):9.1f} MiB")
     print(f"peak memory N+1 rows       {peak_mib(lambda: naive_rows(services, query)):9.1f} MiB")
@@ -195,10 +219,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed-count", type=int, default=600)
     args = parser.parse_args()
-    print(f"Python {sys.version.split()[0]} on {platform.machine()}; median of {args.runs} runs")
+    import openpyxl
+    import xlsxwriter
+
+    print(f"Python {sys.version.split()[0]} on {platform.machine()}; median of {args.runs} runs; "
+          f"XlsxWriter {xlsxwriter.__version__}, openpyxl {openpyxl.__version__}; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             bench(size, args.runs, args.seed_count, Path(tmp))
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

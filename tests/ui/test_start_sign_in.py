@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from clerk_app.config import Config
 from clerk_app.services.station.settings import CentreSettings
 from clerk_app.services.station.station_access import set_up
+from clerk_app.store import keys
 from clerk_app.store.database import is_plain_sqlite
 from clerk_app.ui.station.login_dialog import LoginDialog
 from clerk_app.ui.station.recovery_dialog import RecoverDialog, RecoveryCodeDialog
@@ -45,6 +47,52 @@ def test_sign_in_at_start_unwraps_off_the_gui_thread(qtbot: QtBot, tmp_path: Pat
     qtbot.waitUntil(lambda: dialog.opened is not None, timeout=20_000)
     assert dialog.opened is not None and dialog.actor is not None
     assert dialog.opened.services.ctx.db.key is not None
+    dialog.opened.services.close()
+
+
+def test_the_key_is_derived_as_the_clerk_types_and_the_sign_in_takes_it(
+        qtbot: QtBot, tmp_path: Path, cheap_kdf: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    config, _code = station(tmp_path / "d")
+    derived: list[bytes] = []
+    argon2id = keys._argon2id
+
+    def counted(secret: bytes, salt: bytes, cost: keys.KdfCost) -> bytes:
+        derived.append(secret)
+        return argon2id(secret, salt, cost)
+
+    monkeypatch.setattr(keys, "_argon2id", counted)
+    dialog = LoginDialog(None, None, config=config)
+    qtbot.addWidget(dialog)
+    assert dialog.ahead is not None
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, PASSWORD)
+    qtbot.waitUntil(lambda: dialog.ahead is not None and dialog.ahead._thread is None,
+                    timeout=20_000)
+    assert derived and derived[-1] == PASSWORD.encode()  # the newest pair, some coalesced
+    ahead = len(derived)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.opened is not None, timeout=20_000)
+    assert dialog.opened is not None and dialog.opened.services.ctx.db.key is not None
+    assert len(derived) == ahead  # the unwrap took the key derived while typing
+    dialog.opened.services.close()
+
+
+def test_a_wrong_password_typed_ahead_is_refused_as_before(
+        qtbot: QtBot, tmp_path: Path, cheap_kdf: None) -> None:
+    config, _code = station(tmp_path / "d")
+    dialog = LoginDialog(None, None, config=config)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "admin")
+    qtbot.keyClicks(dialog.password, "wrong2026x")
+    qtbot.waitUntil(lambda: dialog.ahead is not None and dialog.ahead._thread is None,
+                    timeout=20_000)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: not dialog.worker.running, timeout=20_000)
+    assert dialog.error.text() == "密码或密钥不正确" and dialog.opened is None
+    qtbot.keyClicks(dialog.password, PASSWORD)  # typed again: derived ahead again
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: dialog.opened is not None, timeout=20_000)
+    assert dialog.opened is not None
     dialog.opened.services.close()
 
 

@@ -56,3 +56,10 @@ def station_state(config: Config) -> StationState:
 def unlock(config: Config, username: str, password: str) -> DataKey:
     """The data key from the account's copy (KeyRejected: "密码或密钥不正确")."""
     return KeyFile.load(keys_path(config)).unlock(username, password)
+
+
+def unlock_ahead(config: Config, username: str, password: str) -> None:
+    """Derive, while the clerk types, what `unlock` with these will need (a worker's call)."""
+    path = keys_path(config)
+    if path.exists():
+        KeyFile.load(path).derive_ahead(username, password)

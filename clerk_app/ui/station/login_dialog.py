@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from clerk_app.config import Config
 from clerk_app.i18n import _
+from clerk_app.store import kek_ahead
 from clerk_app.ui.station.start_worker import StartWorker, start_error_text
+from clerk_app.ui.station.unlock_ahead import UnlockAhead
 from clerk_app.ui.station.warm_up import sign_in_at_start
 from clerk_app.ui.widgets import MessageLine, plain_label
 
@@ -97,6 +99,15 @@ class LoginDialog(QDialog):
         self.worker.failed.connect(self._start_failed)
         self.worker.progress.connect(self._progress)
         self.resize(NOTE_WIDTH + 40 if converting else 440, 0)
+        # at start, the key is derived as the clerk types (unlock_ahead.py)
+        self.ahead = UnlockAhead(config) if config is not None and not converting else None
+        if self.ahead is not None:
+            self.username.textEdited.connect(self._typed)
+            self.password.textEdited.connect(self._typed)
+
+    def _typed(self) -> None:
+        if self.ahead is not None:
+            self.ahead.typed(self.username.text(), self.password.text())
 
     def _submit(self) -> None:
         username, password = self.username.text().strip(), self.password.text()
@@ -107,6 +118,8 @@ class LoginDialog(QDialog):
         self.error.show_note(_("正在登录……"))
         if self.config is not None:
             config = self.config
+            if self.ahead is not None:
+                self.ahead.stop()
             self.worker.start(lambda progress: sign_in_at_start(config, username, password,
                                                                 progress))
             return
@@ -120,10 +133,14 @@ class LoginDialog(QDialog):
         from clerk_app.services.station.station_access import Opened  # loaded by the task
 
         assert isinstance(opened, Opened)
+        kek_ahead.forget()
         self.opened = opened
         self._signed_in(opened.actor)
 
     def _start_failed(self, exc: object) -> None:
+        kek_ahead.forget()
+        if self.ahead is not None:
+            self.ahead.restart()
         self.progress.hide()
         self.buttons.setEnabled(True)
         self.password.clear()
@@ -145,6 +162,9 @@ class LoginDialog(QDialog):
 
     def reject(self) -> None:  # never leave while the key is being unwrapped or data converted
         if not self.worker.running:
+            if self.ahead is not None:
+                self.ahead.stop()
+            kek_ahead.forget()
             super().reject()
 
     def _signed_in(self, actor: Actor) -> None:
