@@ -259,8 +259,15 @@ def main() -> None:
           f"  {ready_at_once / base:5.2f}x")
     print(f"  Enter -> intake-ready, after {options.pause:.1f} s of typing  "
           f"{after_enter * 1000:7.0f} ms")
+    # each run next to the bare window started just before it: load drifts cancel out
+    paired_waited = median([(m["LOGIN"] + m["READY"] - m["ENTER"]) / b["READY"]
+                            for m, b in zip(typed, bare, strict=True)])
+    paired_at_once = median([m["READY"] / b["READY"] for m, b in zip(at_once, bare, strict=True)])
     print(f"  the clerk waits (login + Enter -> ready)      {waited * 1000:7.0f} ms"
           f"  {waited / base:5.2f}x")
+    print(f"  median of each run's ratio to the bare window started just before it: "
+          f"waits {paired_waited:.2f}x, at once {paired_at_once:.2f}x; bare window "
+          f"{min(b['READY'] for b in bare) * 1000:.0f}-{max(b['READY'] for b in bare) * 1000:.0f} ms")
     for label, kind in (("Enter at once", at_once), ("after typing", typed)):
         if "t.begun" not in kind[0]:
             print(f"  {label}: first search {median([m['t.first_search'] for m in kind]) * 1000:.0f}"
