@@ -304,8 +304,9 @@ class MainWindow(QMainWindow):
 
     def _confirmed(self, result: ConfirmResult) -> None:
         self._lists_height(LISTS_LOW)  # the new case shows in today's list
-        self.refresh_today()
-        self.notice_flow.after_confirm(result.application_number)
+        # today's list reloads once the notice is on screen: loaded alongside, it took the
+        # GIL from the notice's rendering (confirm -> preview ~35 ms slower at the median)
+        self.notice_flow.after_confirm(result.application_number, then=self.refresh_today)
 
     def search_applications(self, text: str) -> None:
         """办件查询 by document number, name or phone (masked by the service for the role)."""

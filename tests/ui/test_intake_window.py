@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -11,6 +12,7 @@ from clerk_app.app import Services
 from clerk_app.domain.application import ApplicationStatus
 from clerk_app.domain.checklist import MaterialState
 from clerk_app.domain.decision import Outcome
+from clerk_app.services.intake.notices import NoticeError
 from clerk_app.store.models import Application, AuditEntry, Decision, Draft, OutboxEvent
 from clerk_app.ui.main_window import MainWindow
 from clerk_app.ui.results.application_dialog import Action
@@ -93,6 +95,27 @@ def test_whole_intake_by_keyboard(qtbot: QtBot, window: MainWindow, station: Ser
     assert window.today_panel.model.rowCount() == 1
     assert window.today_panel.model.row(0).number == number
     assert window.today_panel.model.index(0, 2).data() == "张*英"
+
+
+def test_a_notice_that_cannot_be_made_is_said_and_today_s_list_still_shows_the_case(
+        qtbot: QtBot, window: MainWindow, station: Services,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise NoticeError("通知书模板缺失，请联系技术支持")
+
+    monkeypatch.setattr(station.notices, "render", refused)
+    shown: list[str] = []
+    monkeypatch.setattr(window.taskman.reporter, "user_error",
+                        lambda exc, title="": shown.append(str(exc)))
+    choose_dibao(qtbot, window)
+    fill_applicant(qtbot, window)
+    checklist_keys(qtbot, window, "11111")
+    press(qtbot, K.Key_Return, CTRL)
+    idle(qtbot, window)
+    assert window.controller.done and window.notice_flow.preview_dialog is None
+    assert shown == ["通知书模板缺失，请联系技术支持"]
+    number = window.page.decision.result_number.text().split()[-1]
+    assert [window.today_panel.model.row(0).number] == [number]
 
 
 def test_correction_then_reopen_and_accept_on_the_same_number(
