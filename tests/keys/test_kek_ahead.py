@@ -62,12 +62,17 @@ def test_derive_kek_uses_the_key_derived_ahead_and_equals_argon2id() -> None:
     assert derive_kek(b"other2026", SALT, COST) == _argon2id(b"other2026", SALT, COST)
 
 
-def test_a_sign_in_waits_for_the_key_being_derived() -> None:
-    derive = Counting(hold=True)
-    ahead = threading.Thread(target=kek_ahead.derive_ahead,
-                             args=(derive, b"pass2026", SALT, COST))
+def deriving(derive: Counting, secret: bytes) -> threading.Thread:
+    """A derivation ahead of `secret` under way on its own thread (held by `derive`)."""
+    ahead = threading.Thread(target=kek_ahead.derive_ahead, args=(derive, secret, SALT, COST))
     ahead.start()
     assert derive.started.wait(10)
+    return ahead
+
+
+def test_a_sign_in_waits_for_the_key_being_derived() -> None:
+    derive = Counting(hold=True)
+    ahead = deriving(derive, b"pass2026")
     taken: list[bytes | None] = []
     waiting = threading.Thread(target=lambda: taken.append(
         kek_ahead.take(b"pass2026", SALT, COST)))
@@ -82,10 +87,7 @@ def test_a_sign_in_waits_for_the_key_being_derived() -> None:
 
 def test_a_different_secret_does_not_wait_and_forget_drops_a_derivation_under_way() -> None:
     derive = Counting(hold=True)
-    ahead = threading.Thread(target=kek_ahead.derive_ahead,
-                             args=(derive, b"pass202", SALT, COST))
-    ahead.start()
-    assert derive.started.wait(10)
+    ahead = deriving(derive, b"pass202")
     assert kek_ahead.take(b"pass2026", SALT, COST) is None  # a prefix under way: no wait
     kek_ahead.forget()
     derive.release.set()
