@@ -15,6 +15,10 @@ the size. The log covers the 30 days for the whole station. Figures are medians 
   (XlsxWriter) next to openpyxl's write-only writer given the same typed values (no styles: a
   lower bound of what the app used before);
 - peak memory (tracemalloc, a separate run) of building each.
+
+Profile of the xlsx render (issue 16: openpyxl's write-only cell writer was ~95 % of it, which
+is why the log is now written with XlsxWriter):
+  python -m cProfile -s tottime -m tests.bench.bench_daily_log --sizes 5000 --runs 1 | head -40
 """
 
 from __future__ import annotations
