@@ -10,6 +10,7 @@ import enum
 from pathlib import Path
 
 from clerk_app.config import Config
+from clerk_app.store import kek_ahead
 from clerk_app.store.cipher import DataKey
 from clerk_app.store.conversion import tidy_interrupted
 from clerk_app.store.db_file import is_plain_sqlite
@@ -63,3 +64,8 @@ def unlock_ahead(config: Config, username: str, password: str) -> None:
     path = keys_path(config)
     if path.exists():
         KeyFile.load(path).derive_ahead(username, password)
+
+
+def forget_unlock_ahead() -> None:
+    """Drop a key derived ahead and not used (the sign-in is over, failed or cancelled)."""
+    kek_ahead.forget()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from clerk_app.config import Config
 from clerk_app.i18n import _
-from clerk_app.store import kek_ahead
+from clerk_app.services.station.station_state import forget_unlock_ahead
 from clerk_app.ui.station.start_worker import StartWorker, start_error_text
 from clerk_app.ui.station.unlock_ahead import UnlockAhead
 from clerk_app.ui.station.warm_up import sign_in_at_start
@@ -133,12 +133,12 @@ class LoginDialog(QDialog):
         from clerk_app.services.station.station_access import Opened  # loaded by the task
 
         assert isinstance(opened, Opened)
-        kek_ahead.forget()
+        forget_unlock_ahead()
         self.opened = opened
         self._signed_in(opened.actor)
 
     def _start_failed(self, exc: object) -> None:
-        kek_ahead.forget()
+        forget_unlock_ahead()
         if self.ahead is not None:
             self.ahead.restart()
         self.progress.hide()
@@ -164,7 +164,7 @@ class LoginDialog(QDialog):
         if not self.worker.running:
             if self.ahead is not None:
                 self.ahead.stop()
-            kek_ahead.forget()
+            forget_unlock_ahead()
             super().reject()
 
     def _signed_in(self, actor: Actor) -> None:
