@@ -23,6 +23,9 @@ def taskman(qtbot: QtBot) -> Any:
     manager = TaskManager(ErrorReporter())
     yield manager
     manager.shutdown()
+    for dialog in manager.reporter.open_dialogs:  # top-level boxes: not left for later tests
+        dialog.close()
+        dialog.deleteLater()
 
 
 def test_writes_run_in_order_on_one_thread_and_return_on_the_gui_thread(
