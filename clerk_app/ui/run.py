@@ -166,7 +166,7 @@ def _run_window(app: QApplication, config: Config, opened: Opened) -> int:
     sync = station_sync(services)
     try:
         window = MainWindow(services, opened.actor, taskman=taskman, reporter=reporter,
-                            settings=load_settings(services.ctx), sync=sync)
+                            settings=opened.settings or load_settings(services.ctx), sync=sync)
         warm_up.TIMES.window_built = time.perf_counter()
         window.showMaximized()
 

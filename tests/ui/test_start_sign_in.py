@@ -47,6 +47,8 @@ def test_sign_in_at_start_unwraps_off_the_gui_thread(qtbot: QtBot, tmp_path: Pat
     qtbot.waitUntil(lambda: dialog.opened is not None, timeout=20_000)
     assert dialog.opened is not None and dialog.actor is not None
     assert dialog.opened.services.ctx.db.key is not None
+    settings = dialog.opened.settings  # read on the worker for the window
+    assert settings is not None and settings.centre_name == "青石镇便民服务中心"
     dialog.opened.services.close()
 
 

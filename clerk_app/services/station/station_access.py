@@ -49,6 +49,7 @@ class Opened:
     actor: Actor
     recovery_code: str | None = None  # shown once, after setup or conversion
     needs_reset: list[str] = field(default_factory=list)  # accounts without a key copy
+    settings: CentreSettings | None = None  # read by the sign-in task for the window
 
 
 class DatabaseMissing(DatabaseUnavailable):

@@ -124,7 +124,7 @@ def sign_in_at_start(config: Config, username: str, password: str,
                      progress: Callable[[str, float], None]) -> Opened:
     """The login dialog's start-up task (a worker): unwrap the key while the modules load,
     then open the database and sign in with it (station_access.sign_in), and build the
-    matter search index."""
+    matter search index and read the centre's settings."""
     from clerk_app.services.station.station_state import StationState, station_state, unlock
 
     begin()  # normally begun when the dialog was painted
@@ -134,13 +134,16 @@ def sign_in_at_start(config: Config, username: str, password: str,
         key = unlock(config, username, password)
         TIMES.key_unwrapped = time.perf_counter()
     wait()
+    from clerk_app.services.station.settings import load_settings
     from clerk_app.services.station.station_access import sign_in
 
     opened = sign_in(config, username, password, progress=progress, key=key)
     try:
         # the matter search index too: the window's own refresh waits for its first paint
-        # (run.py), and the first keystroke in the search must not build it on the GUI thread
+        # (run.py), and the first keystroke in the search must not build it on the GUI thread;
+        # and the centre's settings the window is built with (no disk read on the GUI thread)
         opened.services.matters.refresh()
+        opened.settings = load_settings(opened.services.ctx)
     except Exception:
         opened.services.close()
         raise
