@@ -10,8 +10,10 @@ Every value is written by its type (text is always text: never a formula, a numb
 
 from __future__ import annotations
 
+import gc
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -173,13 +175,30 @@ def _totals_sheet(book: Workbook, write: _Writer, log: DailyLog) -> None:
         put([name, count])
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """No cyclic garbage collection while the workbook is built: XlsxWriter keeps every cell
+    (~100,000 objects for 5,000 rows) until the file is written, and each allocation burst
+    made the collector walk the whole program's heap again (in a process holding ~350,000
+    objects the render took ~600 ms with it, ~350 ms without). Nothing built here is cyclic
+    garbage that must go sooner; the previous state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_daily_log_xlsx(log: DailyLog) -> bytes:
     """The log as .xlsx bytes."""
     buffer = io.BytesIO()
-    book = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
-                             "strings_to_formulas": False, "strings_to_urls": False})
-    write = _Writer(book)
-    _log_sheet(book, write, log)
-    _totals_sheet(book, write, log)
-    book.close()
+    with _no_cyclic_gc():
+        book = Workbook(buffer, {"in_memory": True, "strings_to_numbers": False,
+                                 "strings_to_formulas": False, "strings_to_urls": False})
+        write = _Writer(book)
+        _log_sheet(book, write, log)
+        _totals_sheet(book, write, log)
+        book.close()
     return buffer.getvalue()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 from datetime import date, datetime
 
@@ -86,3 +87,16 @@ def test_totals_sheet_says_what_the_log_is_and_how_complete() -> None:
     assert pairs["数据完整"].value == "否" and pairs["合计"].value == 1
     lines = [r[0] for r in sheet.iter_rows() if r[0].alignment.wrap_text]
     assert lines and any("510104002" in str(cell.value) for cell in lines)
+
+
+def test_the_garbage_collector_is_left_as_it_was() -> None:
+    log = _log((_row("51010400120261126000017", "王*华", "临时救助申请"),))
+    assert gc.isenabled()
+    render_daily_log_xlsx(log)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_daily_log_xlsx(log)
+        assert not gc.isenabled()  # paused by someone else (start-up): not turned on here
+    finally:
+        gc.enable()
