@@ -22,6 +22,7 @@ from clerk_app.services.station.context import Actor
 from clerk_app.store.models import Application, OutboxEvent
 from clerk_app.sync.adapter import ClerkSyncV1Adapter
 from clerk_app.sync.api import PlatformAdapter, PlatformRejected, PushResult
+from clerk_app.sync.backoff import Backoff
 from clerk_app.sync.engine import Outcome, SyncEngine, adapter_factory
 from clerk_app.sync.ports import CURSOR_CATALOGUE, CURSOR_CATALOGUE_ETAG
 from clerk_app.sync.state import Phase
@@ -373,6 +374,9 @@ def test_sync_command_exit_codes(tmp_path: Path, station_code: str,
     assert cli_main([*args, "--once"]) == 0
     assert back_office.application(number) is not None
     monkeypatch.setenv("CLERK_PLATFORM_URL", "http://127.0.0.1:9")  # nothing listens
+    # the first retry's delay is drawn from [0, 5 s] (full jitter): a short draw used to end
+    # the wait before the next command had started (a flaky test); here it is a minute
+    monkeypatch.setattr(Backoff, "delay", lambda _self, _attempt, _rng, _after=None: 60.0)
     assert cli_main([*args, "--once"]) == 4
     assert "连不上" in capsys.readouterr().err
     assert cli_main([*args, "--once"]) == 4  # still in backoff: nothing sent
