@@ -37,6 +37,7 @@ class _Finished:
     on_success: Callable[[Any], None] | None
     on_error: Callable[[Exception], None] | None
     report: bool = True
+    then: Callable[[], None] | None = None
 
 
 class TaskManager(QObject):
@@ -64,15 +65,16 @@ class TaskManager(QObject):
 
     def write(self, task: Callable[[], T], on_success: Callable[[T], None] | None = None,
               on_error: Callable[[Exception], None] | None = None, *, context: str,
-              report: bool = True) -> None:
+              report: bool = True, then: Callable[[], None] | None = None) -> None:
         """Queue a database write; writes run one at a time, in order.
 
         `context` says what was being done, in Chinese, for the error dialog and the log.
         `on_error` runs for any failure; user errors are shown by default only without it.
         With `report=False` a program fault is logged but left to `on_error` to show (for
         frequent background work such as draft saves, which must not open a dialog per key).
+        `then` runs after the outcome was handled, whether the task succeeded or failed.
         """
-        self._submit(self._writer, task, on_success, on_error, context, report)
+        self._submit(self._writer, task, on_success, on_error, context, report, then)
 
     def read(self, task: Callable[[], T], on_success: Callable[[T], None] | None = None,
              on_error: Callable[[Exception], None] | None = None, *, context: str) -> None:
@@ -82,7 +84,7 @@ class TaskManager(QObject):
     def _submit(self, pool: ThreadPoolExecutor, task: Callable[[], Any],
                 on_success: Callable[[Any], None] | None,
                 on_error: Callable[[Exception], None] | None, context: str,
-                report: bool) -> None:
+                report: bool, then: Callable[[], None] | None = None) -> None:
         if self._closed:
             log.warning("task refused after shutdown: %s", context)
             return
@@ -93,7 +95,8 @@ class TaskManager(QObject):
         def start() -> None:
             future = pool.submit(task)
             future.add_done_callback(
-                lambda f: self._finished.emit(_Finished(f, context, on_success, on_error, report)))
+                lambda f: self._finished.emit(_Finished(f, context, on_success, on_error, report,
+                                                             then)))
 
         if self._held is not None:
             self._held.append(start)
@@ -128,6 +131,11 @@ class TaskManager(QObject):
         except Exception as callback_exc:  # a bug in a callback: report, keep the loop alive
             self.reporter.program_error(callback_exc, finished.context)
         finally:
+            if finished.then is not None:
+                try:
+                    finished.then()
+                except Exception as callback_exc:
+                    self.reporter.program_error(callback_exc, finished.context)
             if self._pending == 0:
                 self.busy_changed.emit(False)
 

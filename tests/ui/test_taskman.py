@@ -69,6 +69,22 @@ def test_user_error_goes_to_the_caller_or_a_message(qtbot: QtBot, taskman: TaskM
     assert taskman.reporter.program_errors == 0
 
 
+def test_then_runs_after_success_and_after_a_failure_shown_as_usual(
+        qtbot: QtBot, taskman: TaskManager) -> None:
+    order: list[str] = []
+
+    def fail() -> None:
+        raise AccountError("用户名或密码不正确")
+
+    taskman.write(lambda: 1, on_success=lambda _n: order.append("success"), context="保存",
+                  then=lambda: order.append("then"))
+    taskman.write(fail, context="登录", then=lambda: order.append("then after failure"))
+    qtbot.waitUntil(taskman.idle)
+    assert order == ["success", "then", "then after failure"]
+    boxes = taskman.reporter.open_dialogs  # the user error is shown as without `then`
+    assert len(boxes) == 1 and "用户名或密码不正确" in boxes[0].text()  # type: ignore[attr-defined]
+
+
 def test_program_error_is_logged_and_shown_and_work_goes_on(
         qtbot: QtBot, taskman: TaskManager, caplog: pytest.LogCaptureFixture) -> None:
     from sqlalchemy.exc import IntegrityError

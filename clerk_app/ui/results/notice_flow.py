@@ -21,7 +21,6 @@ from clerk_app.services.intake.notices import NoticeService, RenderedNotice
 from clerk_app.services.results.handover import ResultsError
 from clerk_app.services.results.ratings import RatingService
 from clerk_app.services.station.context import Actor
-from clerk_app.ui.errors import is_user_error
 from clerk_app.ui.results.handover_dialog import attempt
 from clerk_app.ui.results.notice_preview import NoticePreviewDialog
 from clerk_app.ui.results.rating_dialog import RatingDialog
@@ -57,20 +56,10 @@ class NoticeFlow(QObject):
     def after_confirm(self, number: str, *, then: Callable[[], None] = lambda: None) -> None:
         """The notice of the decision just confirmed, then the rating of that visit; `then`
         runs once the preview is shown (or the rendering failed)."""
-        def shown(rendered: RenderedNotice) -> None:
-            try:
-                self.preview(rendered, rate=True)
-            finally:
-                then()
-
-        def failed(exc: Exception) -> None:
-            then()
-            if is_user_error(exc):  # program faults and known faults are reported anyway
-                self.taskman.reporter.user_error(exc)
-
         self.status(_("正在生成通知书……"))
         self.taskman.write(lambda: self.notices.render(self.actor, number),
-                           on_success=shown, on_error=failed, context=_("生成通知书"))
+                           on_success=lambda rendered: self.preview(rendered, rate=True),
+                           context=_("生成通知书"), then=then)
 
     def reprint(self, number: str, parent: QWidget | None = None, *,
                 done: Callable[[], None] = lambda: None) -> None:
