@@ -123,7 +123,7 @@ class DecisionPanel(QWidget):
         result_layout = QVBoxLayout(self.result)
         self.result_title = plain_label()
         self.result_title.setStyleSheet(f"color: {OK_COLOUR}; font-weight: bold;")
-        self.result_number = plain_label()
+        self.result_number = plain_label()  # 办件编号 above its 23 digits: fits the panel
         number_font = self.result_number.font()
         number_font.setPointSizeF(number_font.pointSizeF() * 1.3)
         number_font.setBold(True)
@@ -256,7 +256,7 @@ class DecisionPanel(QWidget):
 
     def show_result(self, result: ConfirmResult) -> None:
         self.result_title.setText(_("已确认：{outcome}").format(outcome=result.outcome.label))
-        self.result_number.setText(_("办件编号 {number}").format(number=result.application_number))
+        self.result_number.setText(_("办件编号\n{number}").format(number=result.application_number))
         details = [_("办件状态：{status}").format(status=result.status.label)]
         if result.due_date is not None:
             due = result.due_date.isoformat()
@@ -272,7 +272,7 @@ class DecisionPanel(QWidget):
     def show_collected(self, result: CollectResult) -> None:
         """After 代收: the number, what is still missing and what needs the applicant."""
         self.result_title.setText(_("已代收（交中心受理）"))
-        self.result_number.setText(_("办件编号 {number}").format(number=result.application_number))
+        self.result_number.setText(_("办件编号\n{number}").format(number=result.application_number))
         details = [_("请打印代办回执交申请人（村务 → 代办回执）")]
         if result.missing:
             details.append(_("一次性告知还缺：{m}").format(m="、".join(result.missing)))
